@@ -1,0 +1,87 @@
+using ScottPlot;
+using ScottPlot.TickGenerators;
+
+namespace Course.Core.Plotting;
+
+/// <summary>An axis scale, as d2l's <c>set_axes</c> takes it.</summary>
+public enum Scale
+{
+    /// <summary>Linear axis.</summary>
+    Linear,
+
+    /// <summary>Base-10 logarithmic axis.</summary>
+    Log,
+}
+
+/// <summary>One curve: its legend label (null for none) and its points.</summary>
+public sealed record LineSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+
+/// <summary>Axis labels, limits and scales (d2l's <c>set_axes</c>, 2.4).</summary>
+public sealed record AxesStyle
+{
+    /// <summary>Label under the x axis.</summary>
+    public string? XLabel { get; init; }
+
+    /// <summary>Label beside the y axis.</summary>
+    public string? YLabel { get; init; }
+
+    /// <summary>x limits, or null to fit the data.</summary>
+    public (double Min, double Max)? XLim { get; init; }
+
+    /// <summary>y limits, or null to fit the data.</summary>
+    public (double Min, double Max)? YLim { get; init; }
+
+    /// <summary>Scale of the x axis.</summary>
+    public Scale XScale { get; init; } = Scale.Linear;
+
+    /// <summary>Scale of the y axis.</summary>
+    public Scale YScale { get; init; } = Scale.Linear;
+}
+
+/// <summary>d2l's <c>plot</c> (2.4): line charts written as PNG files, rendered with ScottPlot.</summary>
+public static class LineChart
+{
+    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.DenselyDashed, LinePattern.Dotted];
+
+    /// <summary>d2l's <c>plot(X, Y, xlabel, ylabel, legend, xlim, ylim, xscale, yscale)</c>: one or more curves over the same x.</summary>
+    public static void Save(string path, IReadOnlyList<double> x, IReadOnlyList<IReadOnlyList<double>> ys,
+        IReadOnlyList<string>? legend = null, AxesStyle? axes = null, int width = 640, int height = 480) =>
+        Save(path, ys.Select((y, i) => new LineSeries(legend is not null && i < legend.Count ? legend[i] : null, x, y)).ToArray(), axes, width, height);
+
+    /// <summary>Writes the curves to <paramref name="path"/> as a PNG image.</summary>
+    public static void Save(string path, IReadOnlyList<LineSeries> series, AxesStyle? axes = null, int width = 640, int height = 480)
+    {
+        axes ??= new AxesStyle();
+        var plot = new Plot();
+        for (int i = 0; i < series.Count; i++)
+        {
+            var (label, x, y) = (series[i].Label, series[i].X, series[i].Y);
+            double[] xs = x.Select(v => Transform(v, axes.XScale)).ToArray();
+            double[] ys = y.Select(v => Transform(v, axes.YScale)).ToArray();
+            var line = plot.Add.Scatter(xs, ys, plot.Add.Palette.GetColor(i));
+            line.MarkerSize = xs.Length == 1 ? 5 : 0;
+            line.LineWidth = 2;
+            line.LinePattern = Patterns[i % Patterns.Length];
+            if (label is not null) line.LegendText = label;
+        }
+        if (axes.XLabel is not null) plot.XLabel(axes.XLabel);
+        if (axes.YLabel is not null) plot.YLabel(axes.YLabel);
+        if (axes.XScale == Scale.Log) plot.Axes.Bottom.TickGenerator = LogTicks();
+        if (axes.YScale == Scale.Log) plot.Axes.Left.TickGenerator = LogTicks();
+        plot.Axes.AutoScale();
+        if (axes.XLim is { } xl) plot.Axes.SetLimitsX(Transform(xl.Min, axes.XScale), Transform(xl.Max, axes.XScale));
+        if (axes.YLim is { } yl) plot.Axes.SetLimitsY(Transform(yl.Min, axes.YScale), Transform(yl.Max, axes.YScale));
+        if (series.Any(s => s.Label is not null)) plot.ShowLegend(Alignment.UpperRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, width, height);
+    }
+
+    private static double Transform(double value, Scale scale) => scale == Scale.Log ? Math.Log10(value) : value;
+
+    private static NumericAutomatic LogTicks() => new()
+    {
+        MinorTickGenerator = new LogMinorTickGenerator(),
+        IntegerTicksOnly = true,
+        LabelFormatter = power => $"1e{power:0}",
+    };
+}

@@ -1,0 +1,89 @@
+using Course.Core.Data;
+using Course.Core.Plotting;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Core.Runtime;
+
+/// <summary>
+/// Everything a section's run needs: the options, the device, the data store, the output folder, the console,
+/// a seeded <see cref="Random"/>, and the record of hyperparameters and metrics that becomes <c>metrics.json</c>.
+/// </summary>
+public sealed class RunContext : IDisposable
+{
+    private readonly Dictionary<string, object> _hyperparameters = new();
+    private readonly Dictionary<string, double> _metrics = new();
+    private SummaryWriter? _tensorBoard;
+
+    /// <summary>Sets threads and seeds, resolves the device and creates the (partial) output folder.</summary>
+    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null)
+    {
+        options.Validate();
+        Options = options;
+        Out = output ?? Console.Out;
+        TorchSetup.SetThreads(options.Threads);
+        Random = TorchSetup.Seed(options.Seed);
+        Device = Devices.Resolve(options.Device);
+        Data = data ?? new DataStore(options.DataDir);
+        Progress = new ProgressLine(Out);
+        Output = new RunDirectory(options.OutDir, id);
+    }
+
+    /// <summary>The run's options.</summary>
+    public RunOptions Options { get; }
+
+    /// <summary>The device models and batches move to.</summary>
+    public Device Device { get; }
+
+    /// <summary>Where the data sets are found (and downloaded to).</summary>
+    public DataStore Data { get; }
+
+    /// <summary>The run's output folder.</summary>
+    public RunDirectory Output { get; }
+
+    /// <summary>Where the section prints its lines.</summary>
+    public TextWriter Out { get; }
+
+    /// <summary>A .NET random generator seeded with <see cref="RunOptions.Seed"/>.</summary>
+    public Random Random { get; }
+
+    /// <summary>The live progress line (a terminal) or per-epoch lines (redirected output).</summary>
+    public ProgressLine Progress { get; }
+
+    /// <summary>Train on the first N examples only, when <c>--limit</c> asks for it.</summary>
+    public int? Limit => Options.Limit;
+
+    /// <summary>Hyperparameters recorded so far.</summary>
+    public IReadOnlyDictionary<string, object> Hyperparameters => _hyperparameters;
+
+    /// <summary>Metrics recorded so far.</summary>
+    public IReadOnlyDictionary<string, double> Metrics => _metrics;
+
+    /// <summary>TensorBoard event files under <c>tensorboard/</c> of the run folder, created on first use.</summary>
+    public SummaryWriter TensorBoard => _tensorBoard ??= utils.tensorboard.SummaryWriter(Output.File("tensorboard"));
+
+    /// <summary>The number of epochs: <c>--epochs</c> or the book's.</summary>
+    public int Epochs(int book) => Hyper("epochs", Options.Epochs ?? book);
+
+    /// <summary>The minibatch size: <c>--batch-size</c> or the book's.</summary>
+    public int BatchSize(int book) => Hyper("batch_size", Options.BatchSize ?? book);
+
+    /// <summary>The learning rate: <c>--lr</c> or the book's.</summary>
+    public double LearningRate(double book) => Hyper("lr", Options.LearningRate ?? book);
+
+    /// <summary>Records a hyperparameter for <c>metrics.json</c> and returns it.</summary>
+    public T Hyper<T>(string name, T value) where T : notnull
+    {
+        _hyperparameters[name] = value;
+        return value;
+    }
+
+    /// <summary>Records a final metric for <c>metrics.json</c>.</summary>
+    public void Metric(string name, double value) => _metrics[name] = value;
+
+    /// <summary>The path of a PNG figure in the run folder.</summary>
+    public string Figure(string name) => Output.File(name + ".png");
+
+    /// <summary>Deletes the output folder unless the run committed it.</summary>
+    public void Dispose() => Output.Dispose();
+}

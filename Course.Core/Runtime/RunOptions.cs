@@ -1,0 +1,53 @@
+namespace Course.Core.Runtime;
+
+/// <summary>
+/// The options of one run, as the command line gives them. Unset hyperparameters (null) take the book's value,
+/// which each section supplies.
+/// </summary>
+public sealed record RunOptions
+{
+    /// <summary>Number of epochs; null for the book's.</summary>
+    public int? Epochs { get; init; }
+
+    /// <summary>Minibatch size; null for the book's.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Learning rate; null for the book's.</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary><c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
+    public string Device { get; init; } = "auto";
+
+    /// <summary>Seed for torch and every .NET <see cref="Random"/>.</summary>
+    public long Seed { get; init; } = 42;
+
+    /// <summary>libtorch intra-op threads.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Train on the first N examples only (a quick try on a laptop CPU); null for all.</summary>
+    public int? Limit { get; init; }
+
+    /// <summary>Data folder searched first, before <c>COURSE_DATA</c> and <c>data/</c>.</summary>
+    public string? DataDir { get; init; }
+
+    /// <summary>Folder under which each run writes <c>&lt;id&gt;/&lt;timestamp&gt;/</c>.</summary>
+    public string OutDir { get; init; } = "runs";
+
+    /// <summary>Also print one JSON line with the run's result.</summary>
+    public bool Json { get; init; }
+
+    /// <summary>Folder to save a checkpoint to after every epoch, and to resume from when it holds one.</summary>
+    public string? CheckpointDir { get; init; }
+
+    /// <summary>Checks the values a user can get wrong and says which one is.</summary>
+    public void Validate()
+    {
+        if (Epochs is <= 0) throw new CourseException($"--epochs must be a positive whole number, not {Epochs}.");
+        if (BatchSize is <= 0) throw new CourseException($"--batch-size must be a positive whole number, not {BatchSize}.");
+        if (LearningRate is { } lr && (!double.IsFinite(lr) || lr <= 0))
+            throw new CourseException($"--lr must be a positive finite number, not {lr}.");
+        if (Threads < 1) throw new CourseException($"--threads must be at least 1, not {Threads}.");
+        if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
+        if (DataDir is { } dir && !Directory.Exists(dir)) throw new CourseException($"--data-dir '{dir}' does not exist.");
+    }
+}

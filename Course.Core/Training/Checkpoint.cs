@@ -1,0 +1,54 @@
+using System.Text.Json;
+using Course.Core.Runtime;
+using static TorchSharp.torch;
+
+namespace Course.Core.Training;
+
+/// <summary>
+/// A training checkpoint in a folder: the model's parameters (TorchSharp's format), the updater's state and the
+/// epochs done so far. Each save writes new files beside the old ones and renames them into place, so a run killed
+/// mid-save still leaves the previous checkpoint whole.
+/// </summary>
+public sealed class Checkpoint(string folder)
+{
+    private const string ModelFile = "model.bin";
+    private const string UpdaterFile = "updater.bin";
+    private const string HistoryFile = "history.json";
+
+    /// <summary>The checkpoint folder.</summary>
+    public string Folder { get; } = Path.GetFullPath(folder);
+
+    /// <summary>Whether the folder holds a complete checkpoint.</summary>
+    public bool Exists => File.Exists(Path.Combine(Folder, HistoryFile));
+
+    /// <summary>Saves the model, the updater's state and the epochs so far.</summary>
+    public void Save(nn.Module model, IUpdater updater, IReadOnlyList<EpochMetrics> epochs)
+    {
+        Directory.CreateDirectory(Folder);
+        string model_ = Path.Combine(Folder, ModelFile + ".new");
+        string updater_ = Path.Combine(Folder, UpdaterFile + ".new");
+        string history = Path.Combine(Folder, HistoryFile + ".new");
+        model.save(model_);
+        updater.SaveState(updater_);
+        File.WriteAllText(history, JsonSerializer.Serialize(epochs));
+        File.Move(model_, Path.Combine(Folder, ModelFile), overwrite: true);
+        if (File.Exists(updater_)) File.Move(updater_, Path.Combine(Folder, UpdaterFile), overwrite: true);
+        File.Move(history, Path.Combine(Folder, HistoryFile), overwrite: true);
+    }
+
+    /// <summary>Restores the model and the updater and returns the epochs already done.</summary>
+    public IReadOnlyList<EpochMetrics> Restore(nn.Module model, IUpdater updater)
+    {
+        try
+        {
+            model.load(Path.Combine(Folder, ModelFile));
+            string updaterState = Path.Combine(Folder, UpdaterFile);
+            if (File.Exists(updaterState)) updater.LoadState(updaterState);
+            return JsonSerializer.Deserialize<EpochMetrics[]>(File.ReadAllText(Path.Combine(Folder, HistoryFile))) ?? [];
+        }
+        catch (Exception e) when (e is IOException or JsonException or ArgumentException or InvalidOperationException)
+        {
+            throw new CourseException($"The checkpoint in '{Folder}' does not fit this model or is damaged ({e.Message}); delete the folder to start afresh.", e);
+        }
+    }
+}
