@@ -29,6 +29,9 @@ public sealed class RunDirectory : IDisposable
         }
     }
 
+    /// <summary>The folder's name once the run has succeeded.</summary>
+    public string FinalPath => _final;
+
     /// <summary>The folder files are written to while the run goes on.</summary>
     public string Path { get; private set; }
 
