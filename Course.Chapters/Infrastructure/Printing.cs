@@ -7,9 +7,13 @@ namespace Course.Chapters.Infrastructure;
 /// <summary>Printing tensors the way the book's notebooks show them.</summary>
 public static class Printing
 {
-    static Printing() => set_printoptions(maxRows: 12, maxColumns: 12);
+    static Printing() => set_printoptions(maxRows: 12, maxColumns: 24);
 
     /// <summary>Writes <c>label: tensor</c> with the tensor in NumPy style.</summary>
     public static void Show(this TextWriter output, string label, Tensor value) =>
-        output.WriteLine($"{label}:{(value.dim() > 1 ? "\n" : " ")}{value.ToString(TorchSharp.TensorStringStyle.Numpy, cultureInfo: CultureInfo.InvariantCulture)}");
+        output.WriteLine($"{label}:{(value.dim() > 1 ? "\n" : " ")}{Format(value)}");
+
+    /// <summary>The tensor's values in NumPy style, e.g. <c>[2, -3.4]</c>.</summary>
+    public static string Format(Tensor value) =>
+        value.ToString(TorchSharp.TensorStringStyle.Numpy, cultureInfo: CultureInfo.InvariantCulture);
 }

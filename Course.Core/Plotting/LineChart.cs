@@ -13,8 +13,8 @@ public enum Scale
     Log,
 }
 
-/// <summary>One curve: its legend label (null for none) and its points.</summary>
-public sealed record LineSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y);
+/// <summary>One curve: its legend label (null for none) and its points; <paramref name="PointsOnly"/> draws a scatter plot.</summary>
+public sealed record LineSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool PointsOnly = false);
 
 /// <summary>Axis labels, limits and scales (d2l's <c>set_axes</c>, 2.4).</summary>
 public sealed record AxesStyle
@@ -55,12 +55,12 @@ public static class LineChart
         var plot = new Plot();
         for (int i = 0; i < series.Count; i++)
         {
-            var (label, x, y) = (series[i].Label, series[i].X, series[i].Y);
+            var (label, x, y, pointsOnly) = series[i];
             double[] xs = x.Select(v => Transform(v, axes.XScale)).ToArray();
             double[] ys = y.Select(v => Transform(v, axes.YScale)).ToArray();
             var line = plot.Add.Scatter(xs, ys, plot.Add.Palette.GetColor(i));
-            line.MarkerSize = xs.Length == 1 ? 5 : 0;
-            line.LineWidth = 2;
+            line.MarkerSize = pointsOnly ? 3 : xs.Length == 1 ? 5 : 0;
+            line.LineWidth = pointsOnly ? 0 : 2;
             line.LinePattern = Patterns[i % Patterns.Length];
             if (label is not null) line.LegendText = label;
         }
@@ -71,7 +71,7 @@ public static class LineChart
         plot.Axes.AutoScale();
         if (axes.XLim is { } xl) plot.Axes.SetLimitsX(Transform(xl.Min, axes.XScale), Transform(xl.Max, axes.XScale));
         if (axes.YLim is { } yl) plot.Axes.SetLimitsY(Transform(yl.Min, axes.YScale), Transform(yl.Max, axes.YScale));
-        if (series.Any(s => s.Label is not null)) plot.ShowLegend(Alignment.UpperRight);
+        if (series.Any(s => s.Label is not null)) plot.ShowLegend(Alignment.MiddleRight);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }

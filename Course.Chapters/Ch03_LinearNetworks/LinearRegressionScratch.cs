@@ -1,0 +1,89 @@
+using System.Globalization;
+using Course.Chapters.Infrastructure;
+using Course.Core.Data;
+using Course.Core.Plotting;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch03_LinearNetworks;
+
+/// <summary>3.2 d2l's <c>linreg</c> as a module: y = Xw + b with w ~ N(0, 0.01) and b = 0.</summary>
+public sealed class LinearRegressionModel : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The weights, (inputs, 1).</summary>
+    public readonly TorchSharp.Modules.Parameter w;
+
+    /// <summary>The bias, (1).</summary>
+    public readonly TorchSharp.Modules.Parameter b;
+
+    /// <summary>Creates the model for <paramref name="inputs"/> features.</summary>
+    public LinearRegressionModel(int inputs) : base(nameof(LinearRegressionModel))
+    {
+        w = nn.Parameter(normal(0, 0.01, [inputs, 1]));
+        b = nn.Parameter(zeros(1));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor X) => matmul(X, w) + b;
+}
+
+/// <summary>3.2 Linear regression from scratch: synthetic data, <c>data_iter</c>, <c>linreg</c>, <c>squared_loss</c> and <c>sgd</c>.</summary>
+[Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic")]
+public sealed class LinearRegressionScratch : ISection
+{
+    /// <summary>The book's true weights.</summary>
+    public static readonly float[] TrueW = [2f, -3.4f];
+
+    /// <summary>The book's true bias.</summary>
+    public const double TrueB = 4.2;
+
+    /// <summary>d2l's <c>squared_loss</c>: ½(ŷ − y)² per example.</summary>
+    public static Tensor SquaredLoss(Tensor yHat, Tensor y) => 0.5 * (yHat - y.reshape(yHat.shape)).square();
+
+    /// <summary>The book's synthetic data set: 1000 examples of y = X[2, −3.4] + 4.2 + noise.</summary>
+    public static (Tensor Features, Tensor Labels) Data(int count = 1000) => SyntheticData.Linear(tensor(TrueW), TrueB, count);
+
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(3), batchSize = ctx.BatchSize(10);
+        double lr = ctx.LearningRate(0.03);
+        var (features, labels) = Data(ctx.Limit ?? 1000);
+        ctx.Out.WriteLine($"features: {Printing.Format(features[0])}, label: {Printing.Format(labels[0])}");
+        LineChart.Save(ctx.Figure("data"), [new LineSeries(null, Floats(features[TensorIndex.Colon, 1]), Floats(labels), PointsOnly: true)],
+            new AxesStyle { XLabel = "features[:, 1]", YLabel = "labels" });
+
+        var net = new LinearRegressionModel(2);
+        var losses = Fit(ctx, net, features, labels, SquaredLoss, new MinibatchSgd(net.parameters(), lr), epochs, batchSize);
+        ReportRecovery(ctx, net.w.detach().reshape(-1), net.b.detach(), losses);
+    }
+
+    /// <summary>Trains a regression model on (features, labels) and prints d2l's <c>epoch N, loss L</c> lines.</summary>
+    public static IReadOnlyList<double> Fit(RunContext ctx, nn.Module<Tensor, Tensor> net, Tensor features, Tensor labels,
+        Func<Tensor, Tensor, Tensor> loss, IUpdater updater, int epochs, int batchSize)
+    {
+        var train = new ArrayLoader(features, labels, batchSize, shuffle: true, ctx.Options.Seed, ctx.Device);
+        var all = new ArrayLoader(features, labels, (int)features.shape[0], shuffle: false, device: ctx.Device);
+        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device }.Fit(net, train, loss, updater, all);
+        var losses = history.Select(h => h[0]).ToArray();
+        for (int i = 0; i < losses.Length; i++)
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F6}"));
+        return losses;
+    }
+
+    /// <summary>Prints and records how far the learned w and b are from the true ones.</summary>
+    public static void ReportRecovery(RunContext ctx, Tensor w, Tensor b, IReadOnlyList<double> losses)
+    {
+        var wError = tensor(TrueW) - w.cpu();
+        double bError = TrueB - b.cpu().item<float>();
+        ctx.Out.WriteLine($"error in estimating w: {Printing.Format(wError)}");
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"error in estimating b: {bError:F4}"));
+        ctx.Metric("loss", losses[^1]);
+        ctx.Metric("w_error_max", wError.abs().max().item<float>());
+        ctx.Metric("b_error", Math.Abs(bError));
+    }
+
+    private static double[] Floats(Tensor t) => t.cpu().reshape(-1).data<float>().Select(v => (double)v).ToArray();
+}

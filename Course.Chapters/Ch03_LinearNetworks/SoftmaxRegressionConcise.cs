@@ -1,0 +1,33 @@
+using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using TorchSharp.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch03_LinearNetworks;
+
+/// <summary>3.7 Concise softmax regression: <c>Flatten</c> + <c>Linear(784, 10)</c>, <c>CrossEntropyLoss</c> and <c>optim.SGD</c>.</summary>
+[Section("softmax-concise", "3.7", "Concise implementation of softmax regression", Dataset = "Fashion-MNIST")]
+public sealed class SoftmaxRegressionConcise : ISection
+{
+    /// <summary>The book's net with <c>init_weights</c>: Linear weights from N(0, 0.01).</summary>
+    public static Sequential Net()
+    {
+        var linear = nn.Linear(784, 10);
+        using (no_grad()) nn.init.normal_(linear.weight, 0, 0.01);
+        return nn.Sequential(nn.Flatten(), linear);
+    }
+
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
+        double lr = ctx.LearningRate(0.1);
+        var data = FashionMnistClassification.Load(ctx, batchSize);
+        var net = Net().to(ctx.Device);
+        var loss = nn.CrossEntropyLoss(reduction: nn.Reduction.None);
+        FashionMnistClassification.Train(ctx, net, data, (yHat, y) => loss.call(yHat, y),
+            new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, ylim: (0.3, 0.9));
+    }
+}

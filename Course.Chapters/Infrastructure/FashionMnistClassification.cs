@@ -1,0 +1,51 @@
+using Course.Core.Data;
+using Course.Core.Plotting;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Infrastructure;
+
+/// <summary>
+/// What every Fashion-MNIST classifier section shares (3.6, 3.7, 4.2, 4.3, 4.6, 6.6, 7.x): loading the data at the
+/// run's batch size, resize and limit, training with the shared loop, printing the book's summary lines and recording
+/// the metrics.
+/// </summary>
+public static class FashionMnistClassification
+{
+    /// <summary>d2l's <c>load_data_fashion_mnist(batch_size, resize)</c> for this run (seeded shuffling, <c>--limit</c>, the run's device).</summary>
+    public static (ArrayLoader Train, ArrayLoader Test) Load(RunContext ctx, int batchSize, int? resize = null)
+    {
+        if (resize is { } size) ctx.Hyper("resize", size);
+        if (ctx.Limit is { } limit) ctx.Hyper("limit", limit);
+        return FashionMnist.Load(ctx.Data).Loaders(batchSize, resize, ctx.Limit, ctx.Options.Seed, ctx.Device);
+    }
+
+    /// <summary>
+    /// d2l's <c>train_ch3</c> (<paramref name="pointsPerEpoch"/> = 1, y limits 0.3–0.9) or <c>train_ch6</c> (5 points per
+    /// epoch): trains, writes <c>training.png</c> and TensorBoard events, prints the summary lines and records
+    /// train_loss, train_acc, test_acc and examples_per_sec.
+    /// </summary>
+    public static ClassifierHistory Train(RunContext ctx, nn.Module<Tensor, Tensor> net, (ArrayLoader Train, ArrayLoader Test) data,
+        Func<Tensor, Tensor, Tensor> loss, IUpdater updater, int epochs, int pointsPerEpoch = 1, (double, double)? ylim = null)
+    {
+        var trainer = new ClassifierTrainer
+        {
+            Epochs = epochs,
+            Device = ctx.Device,
+            PointsPerEpoch = pointsPerEpoch,
+            Animator = new Animator(ctx.Figure("training"), ClassifierTrainer.Legend,
+                new AxesStyle { XLabel = "epoch", XLim = (1, epochs), YLim = ylim }),
+            TensorBoard = ctx.TensorBoard,
+            Progress = ctx.Progress,
+            Checkpoint = ctx.Options.CheckpointDir is { } dir ? new Checkpoint(dir) : null,
+        };
+        var history = trainer.Fit(net, data.Train, data.Test, loss, updater);
+        foreach (string line in history.SummaryLines(Devices.Describe(ctx.Device))) ctx.Out.WriteLine(line);
+        ctx.Metric("train_loss", history.Final.TrainLoss);
+        ctx.Metric("train_acc", history.Final.TrainAccuracy);
+        ctx.Metric("test_acc", history.Final.TestAccuracy);
+        ctx.Metric("examples_per_sec", history.ExamplesPerSecond);
+        return history;
+    }
+}
