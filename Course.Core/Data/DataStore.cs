@@ -17,15 +17,21 @@ public sealed class DataStore
     /// <summary>The environment variable that names a data root.</summary>
     public const string EnvironmentVariable = "COURSE_DATA";
 
+    /// <summary>Set to 1 to never download (tests, CI and machines without internet access).</summary>
+    public const string OfflineVariable = "COURSE_OFFLINE";
+
     /// <summary>Debian's data-set folder (<c>dataset-fashion-mnist</c> installs into <c>fashion-mnist/</c> here).</summary>
     public const string DebianDatasets = "/usr/share/datasets";
 
     private static readonly ConcurrentDictionary<(string Path, long Length, DateTime Written), bool> Verified = new();
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(30) };
 
-    /// <summary>The usual roots: <paramref name="dataDir"/>, <c>COURSE_DATA</c>, <c>data/</c> and Debian's folder; downloads go to <paramref name="dataDir"/> or <c>data/</c>.</summary>
-    public DataStore(string? dataDir = null, bool allowDownload = true)
-        : this(DefaultRoots(dataDir), dataDir ?? "data", allowDownload) { }
+    /// <summary>
+    /// The usual roots: <paramref name="dataDir"/>, <c>COURSE_DATA</c>, <c>data/</c> and Debian's folder; downloads go to
+    /// <paramref name="dataDir"/> or <c>data/</c>, unless <c>COURSE_OFFLINE=1</c>.
+    /// </summary>
+    public DataStore(string? dataDir = null)
+        : this(DefaultRoots(dataDir), dataDir ?? "data", Environment.GetEnvironmentVariable(OfflineVariable) != "1") { }
 
     /// <summary>Explicit roots, searched in order, and the folder downloads go to.</summary>
     public DataStore(IEnumerable<string> roots, string downloadDir, bool allowDownload)
@@ -57,7 +63,7 @@ public sealed class DataStore
             return path;
         }
         if (!AllowDownload)
-            throw new CourseException($"{file.Name} ({file.RelativePath}) was not found in {string.Join(", ", Roots)}; run `course data` where there is internet access, or set {EnvironmentVariable} to a folder that holds it.");
+            throw new CourseException($"{file.Name} ({file.RelativePath}) was not found in {string.Join(", ", Roots)} and downloads are off; run `course data` where there is internet access, or set {EnvironmentVariable} to a folder that holds it.");
         return Download(file);
     }
 

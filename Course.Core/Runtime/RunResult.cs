@@ -1,13 +1,12 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Course.Core.Runtime;
 
 /// <summary>What a run leaves behind: its metrics, hyperparameters, device, threads and wall time (<c>metrics.json</c>).</summary>
 public sealed record RunResult
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
-    private static readonly JsonSerializerOptions OneLine = new();
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions OneLine = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>The section's id, e.g. <c>softmax-concise</c>.</summary>
     public required string Id { get; init; }
@@ -37,7 +36,6 @@ public sealed record RunResult
     public required double WallSeconds { get; init; }
 
     /// <summary>Where the run's files went (metrics.json, figures, TensorBoard events).</summary>
-    [JsonPropertyName("output")]
     public required string OutputDirectory { get; init; }
 
     /// <summary>The run as indented JSON, as written to <c>metrics.json</c>.</summary>

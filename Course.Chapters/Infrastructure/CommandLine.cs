@@ -1,0 +1,146 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Globalization;
+using Course.Core.Data;
+using Course.Core.Runtime;
+
+namespace Course.Chapters.Infrastructure;
+
+/// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c> and <c>data</c> (DESIGN.md).</summary>
+public static class CommandLine
+{
+    /// <summary>Parses and runs one command; returns the exit code (0 success, 1 a failure the user can act on, 2 bad usage).</summary>
+    public static int Invoke(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build(output);
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"error: {parsed.Errors[0].Message} (see `course --help`)");
+            return 2;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (CourseException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or System.Runtime.InteropServices.ExternalException)
+        {
+            error.WriteLine($"error: {e.GetType().Name}: {FirstLine(e.Message)}");
+            return 1;
+        }
+    }
+
+    private static RootCommand Build(TextWriter output)
+    {
+        var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–10, in C# on TorchSharp.");
+
+        var list = new Command("list", "List the runnable sections: id, section, title, data set.");
+        list.SetAction(_ => List(output));
+        root.Subcommands.Add(list);
+
+        var id = new Argument<string>("id") { Description = "A section id (softmax-concise) or number (3.7)." };
+        var epochs = PositiveInt("--epochs", "Number of epochs (default: the book's).");
+        var batchSize = PositiveInt("--batch-size", "Minibatch size (default: the book's).");
+        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the book's).", CustomParser = ParsePositiveDouble };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => 42 };
+        var threads = PositiveInt("--threads", "libtorch intra-op threads (default: the number of cores).");
+        var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
+        var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };
+        var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => "runs" };
+        var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present." };
+
+        var run = new Command("run", "Run a section with the book's hyperparameters, or the ones given.");
+        run.Arguments.Add(id);
+        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, dataDir, outDir, json, checkpoint })
+            run.Options.Add(option);
+        run.SetAction(result =>
+        {
+            var options = new RunOptions
+            {
+                Epochs = result.GetValue(epochs),
+                BatchSize = result.GetValue(batchSize),
+                LearningRate = result.GetValue(lr),
+                Device = result.GetValue(device)!,
+                Seed = result.GetValue(seed),
+                Threads = result.GetValue(threads) ?? Environment.ProcessorCount,
+                Limit = result.GetValue(limit),
+                DataDir = result.GetValue(dataDir),
+                OutDir = result.GetValue(outDir)!,
+                Json = result.GetValue(json),
+                CheckpointDir = result.GetValue(checkpoint),
+            };
+            SectionRunner.Run(result.GetValue(id)!, options, output);
+            return 0;
+        });
+        root.Subcommands.Add(run);
+
+        var data = new Command("data", "Show where each data set is, and download the missing ones.");
+        var dataDirForData = new Option<string?>("--data-dir") { Description = "Folder searched first and downloaded into." };
+        data.Options.Add(dataDirForData);
+        data.SetAction(result => Data(new DataStore(result.GetValue(dataDirForData)), output));
+        root.Subcommands.Add(data);
+        return root;
+    }
+
+    private static int List(TextWriter output)
+    {
+        output.WriteLine($"{"id",-22} {"section",-8} {"title",-44} data");
+        foreach (var s in SectionCatalog.All)
+            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-44} {s.Dataset}");
+        return 0;
+    }
+
+    private static int Data(DataStore store, TextWriter output)
+    {
+        output.WriteLine($"searching {string.Join(", ", store.Roots)}");
+        int failures = 0;
+        foreach (var file in DataHub.Files)
+            failures += Report(file.Name, () => store.Resolve(file), output);
+        foreach (var archive in DataHub.Archives)
+            failures += Report(archive.Zip.Name, () => store.ResolveFolder(archive), output);
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static int Report(string name, Func<string> resolve, TextWriter output)
+    {
+        try
+        {
+            output.WriteLine($"{name,-28} ok      {resolve()}");
+            return 0;
+        }
+        catch (CourseException e)
+        {
+            output.WriteLine($"{name,-28} FAILED  {e.Message}");
+            return 1;
+        }
+    }
+
+    private static Option<int?> PositiveInt(string name, string description) => new(name)
+    {
+        Description = description,
+        CustomParser = result =>
+        {
+            string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+            if (int.TryParse(token, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value > 0) return value;
+            result.AddError($"{name} must be a positive whole number, not '{token}'");
+            return null;
+        },
+    };
+
+    private static double? ParsePositiveDouble(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value > 0) return value;
+        result.AddError($"--lr must be a positive number, not '{token}'");
+        return null;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+}

@@ -1,0 +1,46 @@
+using Course.Core.Plotting;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace Course.Tests.Plotting;
+
+public sealed class PlottingTests
+{
+    private static (int Width, int Height) PngSize(string path)
+    {
+        byte[] header = File.ReadAllBytes(path)[..24];
+        Assert.That(header[..8], Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a }), "a PNG signature");
+        return (System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)), System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(20)));
+    }
+
+    [Test]
+    public void AnimatorRewritesItsFigureAndSkipsMissingValues()
+    {
+        string path = Path.Combine(TestEnvironment.TempFolder(), "curves.png");
+        var animator = new Animator(path, ["a", "b"], new AxesStyle { XLabel = "epoch", XLim = (1, 3) });
+        animator.Add(1, 0.5, null);
+        Assert.That(PngSize(path), Is.EqualTo((640, 480)));
+        animator.Add(2, 0.4, 0.9);
+        Assert.That(animator.Series[0].X, Is.EqualTo(new[] { 1.0, 2.0 }));
+        Assert.That(animator.Series[1].X, Is.EqualTo(new[] { 2.0 }));
+    }
+
+    [Test]
+    public void LineChartDrawsLogScales()
+    {
+        string path = Path.Combine(TestEnvironment.TempFolder(), "log.png");
+        double[] x = Enumerable.Range(1, 100).Select(i => (double)i).ToArray();
+        LineChart.Save(path, x, [x.Select(v => v * v).ToArray()], ["x²"], new AxesStyle { XScale = Scale.Log, YScale = Scale.Log }, 400, 300);
+        Assert.That(PngSize(path), Is.EqualTo((400, 300)));
+    }
+
+    [Test]
+    public void ImageGridHasOneCellPerImage()
+    {
+        string path = Path.Combine(TestEnvironment.TempFolder(), "grid.png");
+        using var images = rand(6, 1, 28, 28);
+        ImageGrid.Save(path, images, 2, 3, ["a", "b", "c", "d", "e", "f"], cellPixels: 100);
+        Assert.That(PngSize(path), Is.EqualTo((300, 240)));
+        Assert.That(() => ImageGrid.Save(path, rand([2, 2, 3, 4, 5]), 1, 2), Throws.ArgumentException);
+    }
+}
