@@ -24,7 +24,7 @@ public static class FashionMnistClassification
     /// <summary>
     /// d2l's <c>train_ch3</c> (<paramref name="pointsPerEpoch"/> = 1, y limits 0.3–0.9) or <c>train_ch6</c> (5 points per
     /// epoch): trains, writes <c>training.png</c> and TensorBoard events, prints the summary lines and records
-    /// train_loss, train_acc, test_acc and examples_per_sec.
+    /// train_loss, train_acc, test_acc, examples_per_sec and the process memory after epoch 2 and the last epoch.
     /// </summary>
     public static ClassifierHistory Train(RunContext ctx, nn.Module<Tensor, Tensor> net, (ArrayLoader Train, ArrayLoader Test) data,
         Func<Tensor, Tensor, Tensor> loss, IUpdater updater, int epochs, int pointsPerEpoch = 1, (double, double)? ylim = null)
@@ -39,6 +39,12 @@ public static class FashionMnistClassification
             TensorBoard = ctx.TensorBoard,
             Progress = ctx.Progress,
             Checkpoint = ctx.Options.CheckpointDir is { } dir ? new Checkpoint(dir) : null,
+            EpochEnded = m =>
+            {
+                double megabytes = Environment.WorkingSet / 1e6;
+                if (m.Epoch == 2) ctx.Metric("memory_mb_epoch_2", megabytes);
+                ctx.Metric("memory_mb_last_epoch", megabytes);
+            },
         };
         var history = trainer.Fit(net, data.Train, data.Test, loss, updater);
         foreach (string line in history.SummaryLines(Devices.Describe(ctx.Device))) ctx.Out.WriteLine(line);

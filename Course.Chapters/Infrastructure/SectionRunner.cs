@@ -28,6 +28,7 @@ public static class SectionRunner
             Device = Devices.Describe(ctx.Device),
             Threads = options.Threads,
             Seed = options.Seed,
+            PeakMemoryMb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, 1),
             WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 3),
             OutputDirectory = ctx.Output.FinalPath,
         };

@@ -80,13 +80,12 @@ public sealed class FashionMnist
 
     private static (Tensor Images, Tensor Labels) ReadSplit(string imagesPath, string labelsPath)
     {
-        var (shape, pixels) = IdxReader.Read(imagesPath, IdxReader.ImagesMagic);
-        var (labelShape, labels) = IdxReader.Read(labelsPath, IdxReader.LabelsMagic);
-        if (labelShape[0] != shape[0])
-            throw new CourseException($"'{imagesPath}' holds {shape[0]} images but '{labelsPath}' holds {labelShape[0]} labels.");
         using var scope = NewDisposeScope();
-        var images = tensor(pixels, [shape[0], 1, shape[1], shape[2]]).to(float32).div_(255f);
-        var classes = tensor(labels, [labelShape[0]]).to(int64);
-        return (images.DetachFromDisposeScope(), classes.DetachFromDisposeScope());
+        var pixels = IdxReader.Read(imagesPath, IdxReader.ImagesMagic);
+        var labels = IdxReader.Read(labelsPath, IdxReader.LabelsMagic);
+        if (pixels.dim() != 3 || labels.shape[0] != pixels.shape[0])
+            throw new CourseException($"'{imagesPath}' holds {pixels.shape[0]} images but '{labelsPath}' holds {labels.shape[0]} labels.");
+        var images = pixels.unsqueeze(1).to(float32).div_(255f);
+        return (images.DetachFromDisposeScope(), labels.to(int64).DetachFromDisposeScope());
     }
 }

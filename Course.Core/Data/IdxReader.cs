@@ -1,10 +1,14 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using Course.Core.Runtime;
+using static TorchSharp.torch;
 
 namespace Course.Core.Data;
 
-/// <summary>The IDX format of MNIST and Fashion-MNIST: a magic number, big-endian dimensions, then unsigned bytes.</summary>
+/// <summary>
+/// The IDX format of MNIST and Fashion-MNIST: a magic number, big-endian dimensions, then unsigned bytes, which are
+/// read straight into the memory of a uint8 tensor (no managed copy of the data).
+/// </summary>
 public static class IdxReader
 {
     /// <summary>Magic number of a label file (one dimension of unsigned bytes).</summary>
@@ -14,7 +18,7 @@ public static class IdxReader
     public const int ImagesMagic = 0x0803;
 
     /// <summary>Reads an IDX file, gzip-compressed or not, and checks its magic number and length.</summary>
-    public static (int[] Shape, byte[] Data) Read(string path, int expectedMagic)
+    public static Tensor Read(string path, int expectedMagic)
     {
         try
         {
@@ -30,8 +34,8 @@ public static class IdxReader
         }
     }
 
-    /// <summary>Reads IDX data from a stream; <paramref name="name"/> names it in errors.</summary>
-    public static (int[] Shape, byte[] Data) Read(Stream stream, int expectedMagic, string name)
+    /// <summary>Reads IDX data from a stream into a uint8 tensor of the declared shape; <paramref name="name"/> names it in errors.</summary>
+    public static Tensor Read(Stream stream, int expectedMagic, string name)
     {
         Span<byte> word = stackalloc byte[4];
         ReadExactly(stream, word, name, "header");
@@ -39,7 +43,7 @@ public static class IdxReader
         if (magic != expectedMagic)
             throw new CourseException($"'{name}' has IDX magic number {magic} where {expectedMagic} was expected; it is not the file it should be.");
 
-        int[] shape = new int[magic & 0xff];
+        long[] shape = new long[magic & 0xff];
         long length = 1;
         for (int i = 0; i < shape.Length; i++)
         {
@@ -48,12 +52,20 @@ public static class IdxReader
             if (shape[i] <= 0) throw new CourseException($"'{name}' declares dimension {i} of size {shape[i]}.");
             length *= shape[i];
         }
-        if (length > Array.MaxLength) throw new CourseException($"'{name}' declares {length:N0} bytes, more than one array can hold.");
+        if (length > int.MaxValue) throw new CourseException($"'{name}' declares {length:N0} bytes, more than one read can hold.");
 
-        byte[] data = new byte[length];
-        ReadExactly(stream, data, name, $"{length:N0} data bytes");
-        if (stream.ReadByte() != -1) throw new CourseException($"'{name}' has bytes after the {length:N0} its header declares.");
-        return (shape, data);
+        var data = empty(shape, uint8);
+        try
+        {
+            ReadExactly(stream, data.bytes, name, $"{length:N0} data bytes");
+            if (stream.ReadByte() != -1) throw new CourseException($"'{name}' has bytes after the {length:N0} its header declares.");
+            return data;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
 
     private static void ReadExactly(Stream stream, Span<byte> buffer, string name, string what)

@@ -12,10 +12,13 @@ public sealed class ProgressLine(TextWriter output)
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private int _width;
 
+    /// <summary>Whether a status would be shown now: on a terminal, at most ten times a second.</summary>
+    public bool IsDue => _live && _sinceLast.ElapsedMilliseconds >= 100;
+
     /// <summary>Shows <paramref name="status"/> in place of the previous status (terminals only).</summary>
     public void Report(string status)
     {
-        if (!_live || _sinceLast.ElapsedMilliseconds < 100) return;
+        if (!IsDue) return;
         _sinceLast.Restart();
         output.Write('\r' + status.PadRight(_width));
         _width = status.Length;

@@ -32,6 +32,9 @@ public sealed record RunResult
     /// <summary>The seed.</summary>
     public required long Seed { get; init; }
 
+    /// <summary>Peak working set of the process in megabytes.</summary>
+    public required double PeakMemoryMb { get; init; }
+
     /// <summary>Wall time of the whole run in seconds.</summary>
     public required double WallSeconds { get; init; }
 

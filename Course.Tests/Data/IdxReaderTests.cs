@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using Course.Core.Data;
 using Course.Core.Runtime;
 using NUnit.Framework;
+using static TorchSharp.torch;
 
 namespace Course.Tests.Data;
 
@@ -26,12 +27,13 @@ public sealed class IdxReaderTests
     [Test]
     public void ReadsImagesAndLabels()
     {
-        var (shape, data) = IdxReader.Read(Idx(IdxReader.ImagesMagic, [2, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), IdxReader.ImagesMagic, "images");
-        Assert.That(shape, Is.EqualTo(new[] { 2, 2, 3 }));
-        Assert.That(data, Is.EqualTo(Enumerable.Range(1, 12).Select(i => (byte)i)));
-        var (labelShape, labels) = IdxReader.Read(Idx(IdxReader.LabelsMagic, [3], [9, 0, 3]), IdxReader.LabelsMagic, "labels");
-        Assert.That(labelShape, Is.EqualTo(new[] { 3 }));
-        Assert.That(labels, Is.EqualTo(new byte[] { 9, 0, 3 }));
+        using var images = IdxReader.Read(Idx(IdxReader.ImagesMagic, [2, 2, 3], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]), IdxReader.ImagesMagic, "images");
+        Assert.That(images.shape, Is.EqualTo(new long[] { 2, 2, 3 }));
+        Assert.That(images.dtype, Is.EqualTo(ScalarType.Byte));
+        Assert.That(images.data<byte>().ToArray(), Is.EqualTo(Enumerable.Range(1, 12).Select(i => (byte)i)));
+        using var labels = IdxReader.Read(Idx(IdxReader.LabelsMagic, [3], [9, 0, 3]), IdxReader.LabelsMagic, "labels");
+        Assert.That(labels.shape, Is.EqualTo(new long[] { 3 }));
+        Assert.That(labels.data<byte>().ToArray(), Is.EqualTo(new byte[] { 9, 0, 3 }));
     }
 
     [Test]

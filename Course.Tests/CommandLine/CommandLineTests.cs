@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Course.Chapters.Infrastructure;
+using Course.Core.Data;
+using NUnit.Framework;
+
+namespace Course.Tests.CommandLine;
+
+/// <summary>The command line: its commands, and one clear sentence with a non-zero exit for every kind of bad input.</summary>
+public sealed class CommandLineTests
+{
+    private static (int Code, string Out, string Err) Invoke(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Course.Chapters.Infrastructure.CommandLine.Invoke(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs the real program in its own process, with COURSE_DATA and downloads under the test's control.</summary>
+    private static (int Code, string Out, string Err) Process(string? courseData, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(TestContext.CurrentContext.TestDirectory, "course"), args)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = TestEnvironment.TempFolder(),
+        };
+        start.Environment[DataStore.EnvironmentVariable] = courseData;
+        start.Environment[DataStore.OfflineVariable] = "1";
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        string stderr = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout.Result, stderr);
+    }
+
+    private static void AssertOneSentence(string error)
+    {
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(1), error);
+        Assert.That(lines[0], Does.StartWith("error: "));
+        Assert.That(error, Does.Not.Contain("   at "), "no stack trace");
+    }
+
+    [Test]
+    public void ListShowsEverySection()
+    {
+        var (code, output, _) = Invoke("list");
+        Assert.That(code, Is.Zero);
+        foreach (var section in SectionCatalog.All) Assert.That(output, Does.Contain(section.Id).And.Contain(section.Number));
+    }
+
+    [TestCase("run", "no-such-section", ExpectedResult = 1)]
+    [TestCase("run", "9.99", ExpectedResult = 1)]
+    [TestCase("run", "softmax-concise", "--epochs", "0", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--epochs", "ten", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--batch-size", "-5", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--lr", "abc", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--lr", "-1", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--threads", "0", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--bogus", ExpectedResult = 2)]
+    [TestCase("run", ExpectedResult = 2)]
+    [TestCase("frobnicate", ExpectedResult = 2)]
+    [TestCase("run", "softmax-concise", "--data-dir", "/no/such/folder", ExpectedResult = 1)]
+    [TestCase("run", "softmax-concise", "--device", "tpu", ExpectedResult = 1)]
+    public int BadInputIsOneSentenceAndANonZeroExit(params string[] args)
+    {
+        var (code, _, error) = Invoke(args);
+        AssertOneSentence(error);
+        return code;
+    }
+
+    [Test]
+    public void AnAbsentDeviceSaysSo()
+    {
+        if (TorchSharp.torch.cuda.is_available()) Assert.Ignore("This machine has CUDA.");
+        var (code, _, error) = Invoke("run", "ndarray", "--device", "cuda", "--out", TestEnvironment.TempFolder());
+        Assert.That(code, Is.EqualTo(1));
+        AssertOneSentence(error);
+        Assert.That(error, Does.Contain("CUDA is not available"));
+    }
+
+    [Test]
+    public void MissingDataIsOneSentenceAndLeavesNoOutput()
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, _, error) = Process(null, "run", "softmax-concise", "--data-dir", TestEnvironment.TempFolder(), "--out", output);
+        Assert.That(code, Is.EqualTo(1));
+        AssertOneSentence(error);
+        Assert.That(error, Does.Contain("was not found").And.Contain("COURSE_DATA"));
+        Assert.That(Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public void CorruptDataIsOneSentence()
+    {
+        string root = TestEnvironment.TempFolder();
+        string shared = TestEnvironment.DataRoot ?? throw new IgnoreException("no shared data");
+        Directory.CreateDirectory(Path.Combine(root, "fashion-mnist"));
+        foreach (var file in new[] { DataHub.FashionMnistTrainLabels, DataHub.FashionMnistTestImages, DataHub.FashionMnistTestLabels })
+            File.Copy(Path.Combine(shared, file.RelativePath), Path.Combine(root, file.RelativePath));
+        byte[] images = File.ReadAllBytes(Path.Combine(shared, DataHub.FashionMnistTrainImages.RelativePath));
+        File.WriteAllBytes(Path.Combine(root, DataHub.FashionMnistTrainImages.RelativePath), images[..100_000]);
+
+        var (code, _, error) = Process(null, "run", "softmax-concise", "--data-dir", root, "--out", TestEnvironment.TempFolder());
+        Assert.That(code, Is.EqualTo(1));
+        AssertOneSentence(error);
+        Assert.That(error, Does.Contain("truncated"));
+    }
+
+    [Test]
+    public void ADivergingRunStopsWithOneSentenceAndLeavesNoOutput()
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, _, error) = Process(TestEnvironment.DataRoot, "run", "softmax-concise", "--lr", "1e38", "--epochs", "1", "--limit", "2000", "--threads", "1", "--out", output);
+        Assert.That(code, Is.EqualTo(1));
+        AssertOneSentence(error);
+        Assert.That(error, Does.Contain("diverged"));
+        Assert.That(Directory.EnumerateFiles(output, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public void ARunPrintsTheBooksLinesAndItsJson()
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, stdout, error) = Process(TestEnvironment.DataRoot, "run", "3.7", "--epochs", "1", "--limit", "3000", "--threads", "1", "--json", "--out", output);
+        Assert.That(code, Is.Zero, error);
+        string[] lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Some.Match(@"^loss \d\.\d{3}, train acc \d\.\d{3}, test acc \d\.\d{3}$"));
+        Assert.That(lines, Has.Some.Match(@"^\d+\.\d examples/sec on cpu$"));
+        using var json = JsonDocument.Parse(lines[^1]);
+        Assert.That(json.RootElement.GetProperty("id").GetString(), Is.EqualTo("softmax-concise"));
+        Assert.That(json.RootElement.GetProperty("hyperparameters").GetProperty("lr").GetDouble(), Is.EqualTo(0.1));
+        string folder = json.RootElement.GetProperty("output_directory").GetString()!;
+        Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.SupersetOf(new[] { "metrics.json", "training.png" }));
+        Assert.That(Directory.GetFiles(Path.Combine(folder, "tensorboard")).Single(), Does.Contain("tfevents"));
+    }
+
+    [Test]
+    public void DataReportsEveryDataSet()
+    {
+        var (code, stdout, _) = Process(TestEnvironment.DataRoot, "data");
+        Assert.That(code, Is.Zero, stdout);
+        foreach (var file in DataHub.Files) Assert.That(stdout, Does.Contain(file.Name));
+        Assert.That(stdout, Does.Contain("fra-eng"));
+    }
+}
