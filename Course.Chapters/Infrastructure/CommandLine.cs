@@ -91,9 +91,9 @@ public static class CommandLine
 
     private static int List(TextWriter output)
     {
-        output.WriteLine($"{"id",-22} {"section",-8} {"title",-44} data");
+        output.WriteLine($"{"id",-22} {"section",-8} {"title",-52} data");
         foreach (var s in SectionCatalog.All)
-            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-44} {s.Dataset}");
+            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-52} {s.Dataset}");
         return 0;
     }
 
