@@ -19,9 +19,6 @@ public sealed class Animator
         _axes = axes ?? new AxesStyle();
     }
 
-    /// <summary>Where the figure is written.</summary>
-    public string Path => _path;
-
     /// <summary>The points so far, one list per series.</summary>
     public IReadOnlyList<(IReadOnlyList<double> X, IReadOnlyList<double> Y)> Series =>
         _series.Select(s => ((IReadOnlyList<double>)s.X, (IReadOnlyList<double>)s.Y)).ToArray();

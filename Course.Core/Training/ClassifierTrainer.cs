@@ -108,7 +108,7 @@ public sealed class ClassifierTrainer
             if (Progress is { IsDue: true })
                 Progress.Report(string.Create(CultureInfo.InvariantCulture,
                     $"epoch {epoch}/{Epochs}  batch {batch}/{batches}  loss {metric[0] / metric[2]:F3}  {metric[2] / seconds:F0} examples/sec"));
-            if (PointsPerEpoch > 1 && (batch % every == 0 || batch == batches) && batch != batches)
+            if (PointsPerEpoch > 1 && batch % every == 0 && batch != batches)
                 Animator?.Add(epoch - 1 + (double)batch / batches, metric[0] / metric[2], metric[1] / metric[2], null);
         }
         return (metric[0] / metric[2], metric[1] / metric[2], (long)metric[2]);

@@ -14,7 +14,23 @@ public static class Metrics
     }
 
     /// <summary>The accuracy of <paramref name="net"/> over every batch of <paramref name="data"/>, in evaluation mode and without gradients.</summary>
-    public static double EvaluateAccuracy(nn.Module<Tensor, Tensor> net, IEnumerable<(Tensor X, Tensor Y)> data)
+    public static double EvaluateAccuracy(nn.Module<Tensor, Tensor> net, IEnumerable<(Tensor X, Tensor Y)> data) =>
+        Average(net, data, (yHat, y) => (Accuracy(yHat, y), y.numel()));
+
+    /// <summary>d2l's <c>evaluate_loss</c> (4.4): the mean per-example <paramref name="loss"/> of <paramref name="net"/> over <paramref name="data"/>.</summary>
+    public static double EvaluateLoss(nn.Module<Tensor, Tensor> net, IEnumerable<(Tensor X, Tensor Y)> data, Func<Tensor, Tensor, Tensor> loss) =>
+        Average(net, data, (yHat, y) =>
+        {
+            var l = loss(yHat, y);
+            return (l.sum().item<float>(), l.numel());
+        });
+
+    /// <summary>
+    /// Σ value / Σ count of <paramref name="measure"/> over every batch, with <paramref name="net"/> in evaluation mode,
+    /// without gradients and with each batch in its own dispose scope.
+    /// </summary>
+    public static double Average(nn.Module<Tensor, Tensor> net, IEnumerable<(Tensor X, Tensor Y)> data,
+        Func<Tensor, Tensor, (double Value, double Count)> measure)
     {
         bool wasTraining = net.training;
         net.eval();
@@ -26,7 +42,8 @@ public static class Metrics
                 using var step = NewDisposeScope();
                 step.Attach(x);
                 step.Attach(y);
-                metric.Add(Accuracy(net.call(x), y), y.numel());
+                var (value, count) = measure(net.call(x), y);
+                metric.Add(value, count);
             }
         }
         net.train(wasTraining);

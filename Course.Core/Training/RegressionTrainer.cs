@@ -8,7 +8,7 @@ namespace Course.Core.Training;
 
 /// <summary>
 /// The regression training loop of 3.2, 3.3 and 4.4: minibatch steps with an <see cref="IUpdater"/>, then the mean
-/// loss over whole data sets after each epoch (d2l's <c>evaluate_loss</c>). Every step runs in its own dispose scope;
+/// loss over whole data sets after each epoch (d2l's <c>evaluate_loss</c>, <see cref="Metrics.EvaluateLoss"/>). Every step runs in its own dispose scope;
 /// a NaN or infinite loss stops training with a clear error.
 /// </summary>
 public sealed class RegressionTrainer
@@ -41,33 +41,12 @@ public sealed class RegressionTrainer
                 step.Attach(y);
                 updater.Step(loss(net.call(x), y));
             }
-            double[] losses = evaluateOn.Select(data => EvaluateLoss(net, data, loss)).ToArray();
+            double[] losses = evaluateOn.Select(data => Metrics.EvaluateLoss(net, data, loss)).ToArray();
             if (losses.Any(l => !double.IsFinite(l)))
                 throw new CourseException($"Training diverged: the loss became {losses.First(l => !double.IsFinite(l))} after epoch {epoch}; try a smaller learning rate (--lr).");
             history.Add(losses);
             Animator?.Add(epoch, losses.Select(l => (double?)l).ToArray());
         }
         return history;
-    }
-
-    /// <summary>d2l's <c>evaluate_loss</c> (4.4): the mean per-example loss of <paramref name="net"/> over <paramref name="data"/>.</summary>
-    public static double EvaluateLoss(nn.Module<Tensor, Tensor> net, IEnumerable<(Tensor X, Tensor Y)> data, Func<Tensor, Tensor, Tensor> loss)
-    {
-        bool wasTraining = net.training;
-        net.eval();
-        var metric = new Accumulator(2);
-        using (no_grad())
-        {
-            foreach (var (x, y) in data)
-            {
-                using var step = NewDisposeScope();
-                step.Attach(x);
-                step.Attach(y);
-                var l = loss(net.call(x), y);
-                metric.Add(l.sum().item<float>(), l.numel());
-            }
-        }
-        net.train(wasTraining);
-        return metric[0] / metric[1];
     }
 }
