@@ -12,12 +12,7 @@ namespace Course.Chapters.Ch03_LinearNetworks;
 public sealed class SoftmaxRegressionConcise : ISection
 {
     /// <summary>The book's net with <c>init_weights</c>: Linear weights from N(0, 0.01).</summary>
-    public static Sequential Net()
-    {
-        var linear = nn.Linear(784, 10);
-        using (no_grad()) nn.init.normal_(linear.weight, 0, 0.01);
-        return nn.Sequential(nn.Flatten(), linear);
-    }
+    public static Sequential Net() => FashionMnistClassification.InitNormal(nn.Sequential(nn.Flatten(), nn.Linear(784, 10)));
 
     /// <inheritdoc />
     public void Run(RunContext ctx)
@@ -26,8 +21,7 @@ public sealed class SoftmaxRegressionConcise : ISection
         double lr = ctx.LearningRate(0.1);
         var data = FashionMnistClassification.Load(ctx, batchSize);
         var net = Net().to(ctx.Device);
-        var loss = nn.CrossEntropyLoss(reduction: nn.Reduction.None);
-        FashionMnistClassification.Train(ctx, net, data, (yHat, y) => loss.call(yHat, y),
+        FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
             new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, ylim: (0.3, 0.9));
     }
 }
