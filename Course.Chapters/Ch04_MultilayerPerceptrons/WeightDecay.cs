@@ -1,0 +1,99 @@
+using System.Globalization;
+using Course.Chapters.Ch03_LinearNetworks;
+using Course.Chapters.Infrastructure;
+using Course.Core.Data;
+using Course.Core.Plotting;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch04_MultilayerPerceptrons;
+
+/// <summary>
+/// 4.5 Weight decay: a 200-dimensional linear regression from 20 examples, trained without and with an L2 penalty,
+/// from scratch (<c>l2_penalty</c> added to the loss) and concisely (<c>weight_decay</c> on the weights only).
+/// </summary>
+[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic")]
+public sealed class WeightDecay : ISection
+{
+    /// <summary>The book's data sizes.</summary>
+    public const int TrainCount = 20, TestCount = 100, Inputs = 200, BatchSize = 5;
+
+    /// <summary>The book's data: y = 0.05 + Σ 0.01·xᵢ + ε over 200 inputs; 20 training and 100 test examples.</summary>
+    public static ((Tensor X, Tensor Y) Train, (Tensor X, Tensor Y) Test) Data()
+    {
+        var w = ones(Inputs) * 0.01;
+        return (SyntheticData.Linear(w, 0.05, TrainCount), SyntheticData.Linear(w, 0.05, TestCount));
+    }
+
+    /// <summary>d2l's <c>l2_penalty</c>: ‖w‖² / 2.</summary>
+    public static Tensor L2Penalty(Tensor w) => w.square().sum() / 2;
+
+    /// <summary>The from-scratch run (<c>train(lambd)</c>): linreg with w ~ N(0, 1), squared loss plus λ·l2_penalty, d2l's sgd; returns ‖w‖₂ and the losses.</summary>
+    public static (double Norm, IReadOnlyList<double[]> Losses) TrainScratch(RunContext ctx, double lambda, int epochs, double lr, string? figure = null)
+    {
+        var (train, test) = Data();
+        var net = new LinearRegressionModel(Inputs);
+        using (no_grad()) nn.init.normal_(net.w);
+        var losses = Trainer(ctx, epochs, figure, LinearRegressionScratch.SquaredLoss).Fit(net, Loader(ctx, train, shuffle: true),
+            (yHat, y) => LinearRegressionScratch.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
+            new MinibatchSgd(net.parameters(), lr), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+        return (net.w.detach().norm().item<float>(), losses);
+    }
+
+    /// <summary>The concise run (<c>train_concise(wd)</c>): Linear(200, 1) with N(0, 1) parameters, MSE, SGD with weight decay on the weight only.</summary>
+    public static (double Norm, IReadOnlyList<double[]> Losses) TrainConcise(RunContext ctx, double weightDecay, int epochs, double lr, string? figure = null)
+    {
+        var (train, test) = Data();
+        var linear = nn.Linear(Inputs, 1);
+        using (no_grad())
+        {
+            foreach (var p in linear.parameters()) nn.init.normal_(p);
+        }
+        var optimizer = optim.SGD([new SGD.ParamGroup([linear.weight!], lr: lr, weight_decay: weightDecay), new SGD.ParamGroup([linear.bias!], lr: lr)], lr);
+        var losses = Trainer(ctx, epochs, figure, ModelSelection.SquaredError).Fit(nn.Sequential(linear), Loader(ctx, train, shuffle: true),
+            ModelSelection.SquaredError, new OptimizerUpdater(optimizer), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+        return (linear.weight!.detach().norm().item<float>(), losses);
+    }
+
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(100);
+        double lr = ctx.LearningRate(0.003);
+        ctx.Hyper("batch_size", BatchSize);
+        foreach (double lambda in new[] { 0.0, 3.0 })
+        {
+            var (norm, losses) = TrainScratch(ctx, lambda, epochs, lr, $"scratch-lambda-{lambda:0}");
+            Report(ctx, $"scratch, lambda {lambda:0}", $"scratch_lambda_{lambda:0}", norm, losses);
+        }
+        foreach (double wd in new[] { 0.0, 3.0 })
+        {
+            var (norm, losses) = TrainConcise(ctx, wd, epochs, lr, $"concise-wd-{wd:0}");
+            Report(ctx, $"concise, weight decay {wd:0}", $"concise_wd_{wd:0}", norm, losses);
+        }
+    }
+
+    private static void Report(RunContext ctx, string label, string key, double norm, IReadOnlyList<double[]> losses)
+    {
+        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: L2 norm of w {norm:F4}, train loss {losses[^1][0]:F4}, test loss {losses[^1][1]:F4}"));
+        ctx.Metric($"{key}_w_norm", norm);
+        ctx.Metric($"{key}_test_loss", losses[^1][1]);
+    }
+
+    /// <summary>d2l's loop of 4.5: the test loss is <paramref name="evaluationLoss"/> without the penalty, plotted every 5 epochs.</summary>
+    private static RegressionTrainer Trainer(RunContext ctx, int epochs, string? figure, Func<Tensor, Tensor, Tensor> evaluationLoss) => new()
+    {
+        Epochs = epochs,
+        Device = ctx.Device,
+        PointsEvery = 5,
+        Evaluate = (net, data) => Metrics.EvaluateLoss(net, data, evaluationLoss),
+        Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
+            new AxesStyle { XLabel = "epochs", YLabel = "loss", YScale = Scale.Log, XLim = (5, epochs) }),
+    };
+
+    private static ArrayLoader Loader(RunContext ctx, (Tensor X, Tensor Y) data, bool shuffle) =>
+        new(data.X, data.Y, BatchSize, shuffle, ctx.Options.Seed, ctx.Device);
+}
