@@ -19,15 +19,27 @@ public static class DataFrames
     /// </summary>
     public static DataFrame LoadCsv(string path)
     {
+        var (header, rows) = ReadCsv(path);
+        return FromRows(header, rows);
+    }
+
+    /// <summary>The header and the rows of a simple CSV file, with missing markers as nulls.</summary>
+    public static (string[] Header, string?[][] Rows) ReadCsv(string path)
+    {
         string[] lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
         if (lines.Length == 0) throw new InvalidDataException($"'{path}' is empty.");
         string[] header = lines[0].Split(',');
         string?[][] rows = lines.Skip(1).Select(l => l.Split(',').Select(f => MissingMarkers.Contains(f) ? null : f).ToArray()).ToArray();
         if (rows.FirstOrDefault(r => r.Length != header.Length) is { } bad)
             throw new InvalidDataException($"'{path}' has a row of {bad.Length} fields where the header has {header.Length}.");
+        return (header, rows);
+    }
 
+    /// <summary>A frame from rows of fields: numeric columns (every present value a number) become doubles, the rest strings.</summary>
+    public static DataFrame FromRows(IReadOnlyList<string> header, IReadOnlyList<string?[]> rows)
+    {
         var columns = new List<DataFrameColumn>();
-        for (int c = 0; c < header.Length; c++)
+        for (int c = 0; c < header.Count; c++)
         {
             string?[] values = rows.Select(r => r[c]).ToArray();
             bool numeric = values.All(v => v is null || double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out _));
@@ -36,6 +48,33 @@ public static class DataFrames
                 : new StringDataFrameColumn(header[c], values));
         }
         return new DataFrame(columns);
+    }
+
+    /// <summary>
+    /// pandas' <c>(x - x.mean()) / x.std()</c> on every numeric column: zero mean and unit sample standard deviation
+    /// over the present values; missing values stay missing.
+    /// </summary>
+    public static DataFrame Standardize(DataFrame frame)
+    {
+        var result = frame.Clone();
+        foreach (var column in result.Columns.OfType<DoubleDataFrameColumn>())
+        {
+            double[] present = column.Where(v => v.HasValue).Select(v => v!.Value).ToArray();
+            if (present.Length < 2) continue;
+            double mean = present.Average();
+            double std = Math.Sqrt(present.Sum(v => (v - mean) * (v - mean)) / (present.Length - 1));
+            for (long i = 0; i < column.Length; i++)
+                if (column[i] is { } v) column[i] = std > 0 ? (v - mean) / std : 0;
+        }
+        return result;
+    }
+
+    /// <summary>pandas' <c>fillna(value)</c> on every numeric column.</summary>
+    public static DataFrame FillNumeric(DataFrame frame, double value)
+    {
+        var filled = frame.Clone();
+        foreach (var column in filled.Columns.OfType<DoubleDataFrameColumn>()) column.FillNulls(value, inPlace: true);
+        return filled;
     }
 
     /// <summary>pandas' <c>fillna(df.mean())</c>: each numeric column's missing values become the mean of its present ones.</summary>
