@@ -51,6 +51,7 @@ public static class CommandLine
         var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => 42 };
         var threads = PositiveInt("--threads", "libtorch intra-op threads (default: the number of cores).");
         var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
+        var resize = PositiveInt("--resize", "Resize images to N×N pixels (default: the book's).");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };
         var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => "runs" };
         var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };
@@ -58,7 +59,7 @@ public static class CommandLine
 
         var run = new Command("run", "Run a section with the book's hyperparameters, or the ones given.");
         run.Arguments.Add(id);
-        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, dataDir, outDir, json, checkpoint })
+        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, resize, dataDir, outDir, json, checkpoint })
             run.Options.Add(option);
         run.SetAction(result =>
         {
@@ -71,6 +72,7 @@ public static class CommandLine
                 Seed = result.GetValue(seed),
                 Threads = result.GetValue(threads) ?? Environment.ProcessorCount,
                 Limit = result.GetValue(limit),
+                Resize = result.GetValue(resize),
                 DataDir = result.GetValue(dataDir),
                 OutDir = result.GetValue(outDir)!,
                 Json = result.GetValue(json),

@@ -2,6 +2,7 @@ using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
 using Course.Core.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Course.Chapters.Infrastructure;
@@ -30,12 +31,34 @@ public static class FashionMnistClassification
         return net;
     }
 
-    /// <summary>d2l's <c>load_data_fashion_mnist(batch_size, resize)</c> for this run (seeded shuffling, <c>--limit</c>, the run's device).</summary>
+    /// <summary>
+    /// d2l's <c>load_data_fashion_mnist(batch_size, resize)</c> for this run: seeded shuffling, <c>--limit</c>,
+    /// <c>--resize</c> (or the book's <paramref name="resize"/>), batches resized on the run's device.
+    /// </summary>
     public static (ArrayLoader Train, ArrayLoader Test) Load(RunContext ctx, int batchSize, int? resize = null)
     {
+        resize = ctx.Options.Resize ?? resize;
         if (resize is { } size) ctx.Hyper("resize", size);
         if (ctx.Limit is { } limit) ctx.Hyper("limit", limit);
         return FashionMnist.Load(ctx.Data).Loaders(batchSize, resize, ctx.Limit, ctx.Options.Seed, ctx.Device);
+    }
+
+    /// <summary>
+    /// d2l's <c>train_ch6</c> (6.6), which chapter 7 reuses: Xavier-uniform weights on every Linear and Conv2d,
+    /// SGD with <paramref name="lr"/>, cross-entropy, five animator points per epoch.
+    /// </summary>
+    public static ClassifierHistory TrainCh6(RunContext ctx, nn.Module<Tensor, Tensor> net, (ArrayLoader Train, ArrayLoader Test) data, double lr, int epochs)
+    {
+        using (no_grad())
+        {
+            foreach (var module in net.modules())
+            {
+                if (module is TorchSharp.Modules.Linear linear) nn.init.xavier_uniform_(linear.weight);
+                else if (module is TorchSharp.Modules.Conv2d conv) nn.init.xavier_uniform_(conv.weight);
+            }
+        }
+        net.to(ctx.Device);
+        return Train(ctx, net, data, CrossEntropy(), new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, pointsPerEpoch: 5);
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ namespace Course.Core.Data;
 /// <summary>
 /// Minibatches over tensors held in memory (d2l's <c>load_array</c>, 3.3, and the loaders of
 /// <c>load_data_fashion_mnist</c>, 3.5): a batch is an index into the contiguous tensors, never a per-sample copy.
-/// A shuffling loader draws a new order each epoch from its own seeded generator. An optional transform runs on each
-/// batch (e.g. a resize), and batches move to <see cref="Device"/>.
+/// A shuffling loader draws a new order each epoch from its own seeded generator. Batches move to
+/// <see cref="Device"/>, where an optional transform (e.g. a resize) then runs on them.
 /// The caller owns each yielded batch; the training loops attach it to their per-step dispose scope.
 /// </summary>
 public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
@@ -74,7 +74,8 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     private (Tensor X, Tensor Y) Finish(Tensor x, Tensor y, TorchSharp.DisposeScope scope)
     {
+        x = x.to(Device);
         if (_transform is not null) x = _transform(x);
-        return scope.MoveToOuter(x.to(Device), y.to(Device));
+        return scope.MoveToOuter(x, y.to(Device));
     }
 }

@@ -24,6 +24,9 @@ public sealed record RunOptions
     /// <summary>libtorch intra-op threads.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>Image side length images are resized to; null for the book's.</summary>
+    public int? Resize { get; init; }
+
     /// <summary>Train on the first N examples only (a quick try on a laptop CPU); null for all.</summary>
     public int? Limit { get; init; }
 
@@ -47,6 +50,7 @@ public sealed record RunOptions
         if (LearningRate is { } lr && (!double.IsFinite(lr) || lr <= 0))
             throw new CourseException($"--lr must be a positive finite number, not {lr}.");
         if (Threads < 1) throw new CourseException($"--threads must be at least 1, not {Threads}.");
+        if (Resize is <= 0) throw new CourseException($"--resize must be a positive number of pixels, not {Resize}.");
         if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
         if (DataDir is { } dir && !Directory.Exists(dir)) throw new CourseException($"--data-dir '{dir}' does not exist.");
     }
