@@ -51,7 +51,9 @@ public sealed class MySequential : nn.Module<Tensor, Tensor>
 /// </summary>
 public sealed class FixedHiddenMlp : nn.Module<Tensor, Tensor>
 {
-    // rand_weight is a plain tensor, not a Parameter: no gradient, not in the state_dict, but it moves with .to(device).
+    // rand_weight is a buffer, not a Parameter: no gradient, never trained. Unlike the book's plain attribute it moves
+    // with .to(device) and is saved in the state_dict, so a reloaded copy computes the same function. (TorchSharp 0.107
+    // neither lists nor moves a non-persistent buffer, so a persistent one it is.)
     private readonly Tensor rand_weight;
     private readonly Linear linear;
 
@@ -72,7 +74,7 @@ public sealed class FixedHiddenMlp : nn.Module<Tensor, Tensor>
         X = linear.forward(X);
         X = nn.functional.relu(mm(X, rand_weight) + 1);
         X = linear.forward(X);
-        while (X.abs().sum().item<float>() > 1) X /= 2;
+        while ((X.abs().sum() > 1).item<bool>()) X /= 2;
         return X.sum();
     }
 }

@@ -126,7 +126,7 @@ public static class TensorFiles
         }
         catch (Exception e)
         {
-            File.Delete(temp);
+            if (File.Exists(temp)) File.Delete(temp);
             if (e is IOException or UnauthorizedAccessException)
                 throw new CourseException($"Cannot write '{path}': {e.Message}", e);
             throw;
@@ -143,7 +143,7 @@ public static class TensorFiles
         {
             using var stream = File.OpenRead(path);
             using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
+            if (!ReadExactly(reader, Magic.Length).AsSpan().SequenceEqual(Magic))
                 throw new CourseException($"'{path}' is not a tensor file written by TensorFiles (it does not start with 'CTNS').");
             byte version = reader.ReadByte();
             if (version != Version)
@@ -161,7 +161,7 @@ public static class TensorFiles
                 entries.Add((name, TensorExtensionMethods.Load(reader)));
             }
             at = "the end marker";
-            if (!reader.ReadBytes(EndMarker.Length).AsSpan().SequenceEqual(EndMarker) || stream.Position != stream.Length)
+            if (!ReadExactly(reader, EndMarker.Length).AsSpan().SequenceEqual(EndMarker) || stream.Position != stream.Length)
                 throw new InvalidDataException("the end marker is not where it should be");
             return entries;
         }
@@ -176,6 +176,12 @@ public static class TensorFiles
             foreach (var (_, tensor) in entries) tensor.Dispose();
             throw;
         }
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int count)
+    {
+        byte[] bytes = reader.ReadBytes(count);
+        return bytes.Length == count ? bytes : throw new EndOfStreamException($"{count} bytes were expected, {bytes.Length} were there");
     }
 
     private static string Describe(Kind kind) => kind switch
