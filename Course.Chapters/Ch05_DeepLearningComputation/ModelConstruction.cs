@@ -1,6 +1,5 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -158,6 +158,8 @@ public static class TensorFiles
                 at = $"entry {i + 1} of {count}";
                 string name = reader.ReadString();
                 at = name.Length > 0 ? $"'{name}' (entry {i + 1} of {count})" : at;
+                if (kind == Kind.Dictionary && entries.Exists(e => e.Name == name))
+                    throw new InvalidDataException($"the key '{name}' appears twice");
                 entries.Add((name, TensorExtensionMethods.Load(reader)));
             }
             at = "the end marker";
