@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Course.Core.Training;
 
 /// <summary>
-/// A training checkpoint in a folder: the model's parameters (TorchSharp's format), the updater's state and the
-/// epochs done so far. Each save writes new files beside the old ones and renames them into place, so a run killed
-/// mid-save still leaves the previous checkpoint whole.
+/// A training checkpoint in a folder: the model's state (<see cref="TensorFiles"/>), the updater's state and the
+/// epochs done so far. Every file is written beside the old one and renamed into place, the epoch history last, so a
+/// run killed mid-save never leaves a half-written file.
 /// </summary>
 public sealed class Checkpoint(string folder)
 {
@@ -25,13 +25,11 @@ public sealed class Checkpoint(string folder)
     public void Save(nn.Module model, IUpdater updater, IReadOnlyList<EpochMetrics> epochs)
     {
         Directory.CreateDirectory(Folder);
-        string model_ = Path.Combine(Folder, ModelFile + ".new");
         string updater_ = Path.Combine(Folder, UpdaterFile + ".new");
         string history = Path.Combine(Folder, HistoryFile + ".new");
-        model.save(model_);
         updater.SaveState(updater_);
         File.WriteAllText(history, JsonSerializer.Serialize(epochs));
-        File.Move(model_, Path.Combine(Folder, ModelFile), overwrite: true);
+        TensorFiles.SaveState(model, Path.Combine(Folder, ModelFile));
         if (File.Exists(updater_)) File.Move(updater_, Path.Combine(Folder, UpdaterFile), overwrite: true);
         File.Move(history, Path.Combine(Folder, HistoryFile), overwrite: true);
     }
@@ -41,7 +39,7 @@ public sealed class Checkpoint(string folder)
     {
         try
         {
-            model.load(Path.Combine(Folder, ModelFile));
+            TensorFiles.LoadState(model, Path.Combine(Folder, ModelFile));
             string updaterState = Path.Combine(Folder, UpdaterFile);
             if (File.Exists(updaterState)) updater.LoadState(updaterState);
             return JsonSerializer.Deserialize<EpochMetrics[]>(File.ReadAllText(Path.Combine(Folder, HistoryFile))) ?? [];
