@@ -208,8 +208,9 @@ public sealed class Chapter7Tests
         Assert.That(() => new Vgg(Vgg.Small(4), Vgg.MinimumInput - 1), Throws.TypeOf<ArgumentOutOfRangeException>());
         using var alex = new AlexNet(AlexNet.MinimumInput);
         Assert.That(ShapeTable.Walk(alex.layers, 2, 1, 65, 65)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
-        using var alex96 = new AlexNet(96);
-        Assert.That(ShapeTable.Walk(alex96.layers, 2, 1, 96, 96)[13].Shape, Is.EqualTo(new long[] { 2, 256 * 2 * 2 }));
+        Assert.That(AlexNet.FeatureSize(128), Is.EqualTo(2));
+        using var alex128 = new AlexNet(128);
+        Assert.That(ShapeTable.Walk(alex128.layers, 2, 1, 128, 128)[13].Shape, Is.EqualTo(new long[] { 2, 256 * 2 * 2 }));
         using var vgg = new Vgg(Vgg.Small(4), Vgg.MinimumInput);
         Assert.That(ShapeTable.Walk(vgg.layers, 2, 1, 32, 32)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
     }
@@ -372,20 +373,46 @@ public sealed class Chapter7Tests
 
     // ---- Learning on Fashion-MNIST -----------------------------------------------------------------------------
 
-    [TestCase("batch-norm")]
-    [TestCase("batch-norm-concise")]
-    public void BatchNormLeNetLearnsFashionMnist(string id)
+    [Test]
+    public void BatchNormLeNetLearnsFashionMnistAndTheScratchLayerTrainsLikeTorchs()
     {
-        var metrics = Run(id, epochs: 1, limit: 6000, resize: 28);
-        Assert.That(metrics["train_acc"], Is.GreaterThan(0.6));
-        Assert.That(metrics["test_acc"], Is.GreaterThan(0.6));
+        // Three epochs on 6000 images (70 steps at the book's batch 256 and lr 1.0): seeds 1–4 give train accuracy
+        // 0.72–0.74 and test accuracy 0.64–0.74 (the test accuracy swings, as the book notes); chance is 0.1.
+        var scratch = Run("batch-norm", epochs: 3, limit: 6000, resize: 28);
+        var concise = Run("batch-norm-concise", epochs: 3, limit: 6000, resize: 28);
+        Assert.That(scratch["train_acc"], Is.GreaterThan(0.65));
+        Assert.That(scratch["test_acc"], Is.GreaterThan(0.55));
+        Assert.That(concise["test_acc"], Is.GreaterThan(0.55));
+        // Same seed, same initial weights, same normalisation: the two train alike (the moving variance differs, see
+        // BatchNorm, so the test accuracies may differ slightly).
+        Assert.That(concise["train_loss"], Is.EqualTo(scratch["train_loss"]).Within(1e-3));
+        Assert.That(concise["train_acc"], Is.EqualTo(scratch["train_acc"]).Within(1e-3));
     }
 
     [Test]
     public void ResNetLearnsFashionMnistAt28()
     {
+        // One epoch on 3000 images at batch 64 (47 steps): seeds 1–3 and 42 give train accuracy 0.57–0.60 and test
+        // accuracy 0.54–0.73.
         var metrics = Run("resnet", epochs: 1, limit: 3000, resize: 28, batchSize: 64);
         Assert.That(metrics["train_acc"], Is.GreaterThan(0.5));
-        Assert.That(metrics["test_acc"], Is.GreaterThan(0.5));
+        Assert.That(metrics["test_acc"], Is.GreaterThan(0.45));
+    }
+
+    [TestCase("alexnet", AlexNet.MinimumInput)]
+    [TestCase("vgg", Vgg.MinimumInput)]
+    [TestCase("nin", NiN.MinimumInput)]
+    [TestCase("googlenet", 28)]
+    [TestCase("densenet", 32)]
+    public void TheBigNetworksRunAtASmallResize(string id, int resize)
+    {
+        // Stands in for the section smoke test, which would take 35–130 s per network at the book's resolution.
+        var output = new StringWriter();
+        var options = TestEnvironment.Options(epochs: 1, limit: 256) with { Resize = resize };
+        var result = SectionRunner.Run(id, options, output);
+        Assert.That(File.Exists(Path.Combine(result.OutputDirectory, "metrics.json")));
+        Assert.That(result.Hyperparameters["resize"], Is.EqualTo(resize));
+        Assert.That(result.Metrics["train_loss"], Is.Not.NaN);
+        Assert.That(output.ToString(), Does.Contain("output shape:").And.Contain("examples/sec on cpu"));
     }
 }
