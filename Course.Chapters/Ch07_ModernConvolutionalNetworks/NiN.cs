@@ -1,0 +1,67 @@
+using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
+
+/// <summary>
+/// 7.3 Network in network: NiN blocks (a convolution and two 1×1 convolutions, each with ReLU) and max-pools, the last
+/// block with one channel per class, then global average pooling instead of dense layers.
+/// </summary>
+/// <remarks>
+/// The global average pool takes any resolution, but the three 3/2 max-pools after an 11/4 convolution need inputs of
+/// at least 67 pixels: Fashion-MNIST's own 28 is too small.
+/// </remarks>
+public sealed class NiN : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The smallest input side: the third 3×3 max-pool needs a 3×3 input.</summary>
+    public const int MinimumInput = 67;
+
+    /// <summary>The blocks and pools, in the book's order.</summary>
+    public readonly Sequential layers;
+
+    /// <summary>Builds the book's NiN for single-channel images and 10 classes.</summary>
+    public NiN() : base("NiN")
+    {
+        layers = nn.Sequential(
+            NinBlock(1, 96, kernelSize: 11, strides: 4, padding: 0),
+            nn.MaxPool2d(3, stride: 2),
+            NinBlock(96, 256, kernelSize: 5, strides: 1, padding: 2),
+            nn.MaxPool2d(3, stride: 2),
+            NinBlock(256, 384, kernelSize: 3, strides: 1, padding: 1),
+            nn.MaxPool2d(3, stride: 2),
+            nn.Dropout(0.5),
+            // 10 label classes.
+            NinBlock(384, 10, kernelSize: 3, strides: 1, padding: 1),
+            nn.AdaptiveAvgPool2d((1, 1)),
+            // Turns the 4-D output into 2-D output of shape (batch size, 10).
+            nn.Flatten());
+        RegisterComponents();
+    }
+
+    /// <summary><c>nin_block(in_channels, out_channels, kernel_size, strides, padding)</c>: a convolution, then two 1×1 convolutions, each followed by ReLU.</summary>
+    public static Sequential NinBlock(int inChannels, int outChannels, int kernelSize, int strides, int padding) => nn.Sequential(
+        nn.Conv2d(inChannels, outChannels, kernelSize, stride: strides, padding: padding), nn.ReLU(),
+        nn.Conv2d(outChannels, outChannels, kernel_size: 1), nn.ReLU(),
+        nn.Conv2d(outChannels, outChannels, kernel_size: 1), nn.ReLU());
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor X) => layers.call(X);
+}
+
+/// <summary>7.3 NiN on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
+[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST")]
+public sealed class NiNSection : ISection
+{
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(128);
+        double lr = ctx.LearningRate(0.1);
+        int size = InputResolution.Resolve(ctx, book: 224, NiN.MinimumInput, "NiN");
+        var net = new NiN();
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
+        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+    }
+}

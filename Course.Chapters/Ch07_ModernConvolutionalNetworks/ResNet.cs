@@ -1,0 +1,108 @@
+using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
+
+/// <summary>
+/// 7.6 The residual block: two 3×3 convolutions with batch normalization (ReLU between), added to the input (through
+/// a 1×1 convolution when <c>use_1x1conv</c>, to match channels and stride), then ReLU.
+/// </summary>
+public sealed class Residual : nn.Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1, conv2;
+    private readonly Conv2d? conv3;
+    private readonly BatchNorm2d bn1, bn2;
+
+    /// <summary><c>Residual(input_channels, num_channels, use_1x1conv=False, strides=1)</c>.</summary>
+    public Residual(int inputChannels, int numChannels, bool use1x1Conv = false, int strides = 1) : base(nameof(Residual))
+    {
+        conv1 = nn.Conv2d(inputChannels, numChannels, kernel_size: 3, padding: 1, stride: strides);
+        conv2 = nn.Conv2d(numChannels, numChannels, kernel_size: 3, padding: 1);
+        conv3 = use1x1Conv ? nn.Conv2d(inputChannels, numChannels, kernel_size: 1, stride: strides) : null;
+        bn1 = nn.BatchNorm2d(numChannels);
+        bn2 = nn.BatchNorm2d(numChannels);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor X)
+    {
+        var Y = F.relu(bn1.call(conv1.call(X)));
+        Y = bn2.call(conv2.call(Y));
+        if (conv3 is not null) X = conv3.call(X);
+        Y += X;
+        return F.relu(Y);
+    }
+}
+
+/// <summary>
+/// 7.6 ResNet-18 as the book builds it for Fashion-MNIST: <c>b1</c> (7×7 convolution, batch normalization, ReLU,
+/// 3/2 max-pool), four stages of two residual blocks (64, 128, 256, 512 channels; every stage but the first halves
+/// height and width), global average pooling and <c>Linear(512, 10)</c>.
+/// </summary>
+/// <remarks>Every pool is padded or adaptive, so any input size works (Fashion-MNIST's 28 reaches 1×1 in <c>b5</c>).</remarks>
+public sealed class ResNet : nn.Module<Tensor, Tensor>
+{
+    /// <summary><c>nn.Sequential(b1, b2, b3, b4, b5, nn.AdaptiveAvgPool2d((1,1)), nn.Flatten(), nn.Linear(512, 10))</c>.</summary>
+    public readonly Sequential layers;
+
+    /// <summary>Builds the book's ResNet for single-channel images and 10 classes.</summary>
+    public ResNet() : base(nameof(ResNet))
+    {
+        var b1 = nn.Sequential(
+            nn.Conv2d(1, 64, kernel_size: 7, stride: 2, padding: 3),
+            nn.BatchNorm2d(64), nn.ReLU(),
+            nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1));
+        var b2 = nn.Sequential(ResNetBlock(64, 64, 2, firstBlock: true));
+        var b3 = nn.Sequential(ResNetBlock(64, 128, 2));
+        var b4 = nn.Sequential(ResNetBlock(128, 256, 2));
+        var b5 = nn.Sequential(ResNetBlock(256, 512, 2));
+        layers = nn.Sequential(b1, b2, b3, b4, b5,
+            nn.AdaptiveAvgPool2d((1, 1)),
+            nn.Flatten(), nn.Linear(512, 10));
+        RegisterComponents();
+    }
+
+    /// <summary>
+    /// <c>resnet_block(input_channels, num_channels, num_residuals, first_block=False)</c>: the first residual block
+    /// halves height and width and changes the channels through a 1×1 convolution, unless it is the first stage (whose
+    /// input the max-pool has already halved).
+    /// </summary>
+    public static List<nn.Module<Tensor, Tensor>> ResNetBlock(int inputChannels, int numChannels, int numResiduals, bool firstBlock = false)
+    {
+        var blk = new List<nn.Module<Tensor, Tensor>>();
+        for (int i = 0; i < numResiduals; i++)
+        {
+            blk.Add(i == 0 && !firstBlock
+                ? new Residual(inputChannels, numChannels, use1x1Conv: true, strides: 2)
+                : new Residual(numChannels, numChannels));
+        }
+        return blk;
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor X) => layers.call(X);
+}
+
+/// <summary>
+/// 7.6 ResNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.05, 10 epochs. The shape table is
+/// printed for 224×224, as the book does.
+/// </summary>
+[Section("resnet", "7.6", "Residual networks (ResNet)", Dataset = "Fashion-MNIST")]
+public sealed class ResNetSection : ISection
+{
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
+        double lr = ctx.LearningRate(0.05);
+        int size = InputResolution.Resolve(ctx, book: 96, minimum: 1, "ResNet");
+        var net = new ResNet();
+        int shown = InputResolution.ForShapeTable(ctx, book: 224);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, shown, shown);
+        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+    }
+}

@@ -1,0 +1,89 @@
+using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
+
+/// <summary>
+/// 7.2 VGG: <c>vgg(conv_arch)</c>, a stack of VGG blocks (3×3 convolutions with padding 1 and ReLU, then a 2/2
+/// max-pool) and AlexNet's dense head (4096→4096→10 with dropout 0.5).
+/// </summary>
+/// <remarks>
+/// The book's first dense layer is <c>Linear(out_channels * 7 * 7, 4096)</c>: five halvings of 224. Here the 7 is
+/// ⌊the constructor's <c>inputSize</c> / 32⌋, so that <c>--resize</c> can try the network on smaller images (32 at least);
+/// at 224 it is exactly the book's network. An adaptive pool would change the book's architecture instead.
+/// </remarks>
+public sealed class Vgg : nn.Module<Tensor, Tensor>
+{
+    /// <summary>The smallest input side: five 2×2 max-pools.</summary>
+    public const int MinimumInput = 32;
+
+    /// <summary>VGG-11's <c>conv_arch</c>: (number of convolutions, output channels) of each block.</summary>
+    public static readonly IReadOnlyList<(int NumConvs, int OutChannels)> ConvArch = [(1, 64), (1, 128), (2, 256), (2, 512), (2, 512)];
+
+    /// <summary>The blocks, Flatten and the dense layers, in the book's order.</summary>
+    public readonly Sequential layers;
+
+    /// <summary>Builds <c>vgg(conv_arch)</c> for single-channel <paramref name="inputSize"/>² images and 10 classes.</summary>
+    public Vgg(IReadOnlyList<(int NumConvs, int OutChannels)> convArch, int inputSize = 224) : base("VGG")
+    {
+        int s = inputSize / 32;
+        if (s < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"VGG needs inputs of at least {MinimumInput} pixels.");
+        var blocks = new List<nn.Module<Tensor, Tensor>>();
+        int inChannels = 1, outChannels = inChannels;
+        foreach (var (numConvs, channels) in convArch)
+        {
+            outChannels = channels;
+            blocks.Add(VggBlock(numConvs, inChannels, outChannels));
+            inChannels = outChannels;
+        }
+        layers = nn.Sequential(blocks.Concat([
+            nn.Flatten(),
+            // The fully connected part.
+            nn.Linear(outChannels * s * s, 4096), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
+            nn.Linear(4096, 10)]));
+        RegisterComponents();
+    }
+
+    /// <summary><c>vgg_block(num_convs, in_channels, out_channels)</c>: 3×3 convolutions (padding 1) with ReLU, then a 2/2 max-pool.</summary>
+    public static Sequential VggBlock(int numConvs, int inChannels, int outChannels)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        for (int i = 0; i < numConvs; i++)
+        {
+            layers.Add(nn.Conv2d(inChannels, outChannels, kernel_size: 3, padding: 1));
+            layers.Add(nn.ReLU());
+            inChannels = outChannels;
+        }
+        layers.Add(nn.MaxPool2d(kernel_size: 2, stride: 2));
+        return nn.Sequential(layers);
+    }
+
+    /// <summary><c>small_conv_arch</c>: every block's channels divided by <paramref name="ratio"/> (the book's run uses 4).</summary>
+    public static IReadOnlyList<(int NumConvs, int OutChannels)> Small(int ratio) =>
+        [.. ConvArch.Select(pair => (pair.NumConvs, pair.OutChannels / ratio))];
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor X) => layers.call(X);
+}
+
+/// <summary>
+/// 7.2 VGG on Fashion-MNIST resized to 224: prints the shapes of VGG-11 (<c>conv_arch</c>), then trains the network
+/// with a quarter of the channels (<c>small_conv_arch</c>, ratio 4) with <c>train_ch6</c>: batch 128, lr 0.05, 10 epochs.
+/// </summary>
+[Section("vgg", "7.2", "Networks using blocks (VGG)", Dataset = "Fashion-MNIST")]
+public sealed class VggSection : ISection
+{
+    /// <inheritdoc />
+    public void Run(RunContext ctx)
+    {
+        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(128);
+        double lr = ctx.LearningRate(0.05);
+        int size = InputResolution.Resolve(ctx, book: 224, Vgg.MinimumInput, "VGG");
+        using (var full = new Vgg(Vgg.ConvArch, size)) ShapeTable.Print(ctx.Out, full.layers, 1, 1, size, size);
+        var net = new Vgg(Vgg.Small(ratio: 4), size);
+        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+    }
+}
