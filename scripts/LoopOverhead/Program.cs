@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Course.Chapters.Ch06_ConvolutionalNetworks;
+using Course.Chapters.Ch07_ModernConvolutionalNetworks;
 using Course.Core.Data;
 using Course.Core.Training;
 using TorchSharp;
@@ -9,7 +10,10 @@ using static TorchSharp.torch;
 // Usage: LoopOverhead <model> <image side> <threads> [examples=7680] [batch=256]
 // On the same pre-loaded examples, times (1) the bare step: zero_grad, forward, cross-entropy, backward, SGD step,
 // and (2) ClassifierTrainer's epoch over an ArrayLoader (shuffled indexing, per-step dispose scope, loss and
-// accuracy bookkeeping). Prints examples/sec of both and their ratio; each is the median of five repetitions.
+// accuracy bookkeeping). The two alternate six times; prints the median examples per CPU-second of each (the first
+// repetition warms up) and the ratio of the trainer's CPU time per example to the bare step's. CPU time of the
+// process, not wall time, so that other work on a shared machine does not decide the ratio; with one thread it is
+// the time of the one thread libtorch computes on.
 string model = args.Length > 0 ? args[0] : "lenet";
 int side = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 28;
 int threads = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : Environment.ProcessorCount;
@@ -21,6 +25,7 @@ torch.manual_seed(0);
 Dictionary<string, Func<nn.Module<Tensor, Tensor>>> models = new()
 {
     ["lenet"] = () => new LeNet(),
+    ["resnet18"] = () => new ResNet(),
 };
 if (!models.TryGetValue(model, out var makeNet))
 {
@@ -39,7 +44,7 @@ double Bare()
     var optimizer = optim.SGD(net.parameters(), 0.1);
     var batches = Enumerable.Range(0, examples / batchSize)
         .Select(i => (images.narrow(0, i * batchSize, batchSize).clone(), labels.narrow(0, i * batchSize, batchSize).clone())).ToArray();
-    var clock = Stopwatch.StartNew();
+    var clock = CpuClock.Start();
     foreach (var (x, y) in batches)
     {
         using var scope = NewDisposeScope();
@@ -47,7 +52,7 @@ double Bare()
         perExample(net.call(x), y).mean().backward();
         optimizer.step();
     }
-    return batches.Length * batchSize / clock.Elapsed.TotalSeconds;
+    return batches.Length * batchSize / clock.Seconds;
 }
 
 double Trainer()
@@ -55,8 +60,10 @@ double Trainer()
     var net = makeNet();
     var data = new ArrayLoader(images, labels, batchSize, shuffle: true, seed: 0);
     var empty = new ArrayLoader(images.narrow(0, 0, 1), labels.narrow(0, 0, 1), 1, shuffle: false);
-    return new ClassifierTrainer { Epochs = 1 }
-        .Fit(net, data, empty, perExample, new OptimizerUpdater(optim.SGD(net.parameters(), 0.1))).ExamplesPerSecond;
+    var updater = new OptimizerUpdater(optim.SGD(net.parameters(), 0.1));
+    var clock = CpuClock.Start();
+    new ClassifierTrainer { Epochs = 1 }.Fit(net, data, empty, perExample, updater);
+    return data.Count / clock.Seconds;
 }
 
 var bares = new List<double>();
@@ -66,9 +73,17 @@ for (int i = 0; i < 6; i++)
     bares.Add(Bare());
     trainers.Add(Trainer());
 }
-Console.Error.WriteLine($"bare: {string.Join(" ", bares.Select(b => b.ToString("F0")))}; trainer: {string.Join(" ", trainers.Select(b => b.ToString("F0")))}");
+// The first repetition of each warms up; the median of the other five counts.
 double bare = bares.Skip(1).Order().ElementAt(2);
 double trainer = trainers.Skip(1).Order().ElementAt(2);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-    $"{model} {side}x{side}, batch {batchSize}, {threads} thread(s): bare step {bare:F0} examples/sec, ClassifierTrainer {trainer:F0} examples/sec, bare/trainer time ratio {bare / trainer:F3}"));
+    $"{model} {side}x{side}, batch {batchSize}, {threads} thread(s): bare step {bare:F0} examples per CPU-second, ClassifierTrainer {trainer:F0}, trainer/bare CPU time {bare / trainer:F3}"));
 return 0;
+
+/// <summary>CPU time of this process since <see cref="Start"/>.</summary>
+readonly record struct CpuClock(TimeSpan Started)
+{
+    public static CpuClock Start() => new(Process.GetCurrentProcess().TotalProcessorTime);
+
+    public double Seconds => (Process.GetCurrentProcess().TotalProcessorTime - Started).TotalSeconds;
+}
