@@ -9,8 +9,11 @@ namespace Course.Core.Training;
 /// </summary>
 public interface IUpdater
 {
-    /// <summary>Back-propagates <paramref name="perExampleLoss"/> and updates the parameters.</summary>
-    void Step(Tensor perExampleLoss);
+    /// <summary>
+    /// Back-propagates the mean of <paramref name="perExampleLoss"/>, runs <paramref name="beforeUpdate"/> on the
+    /// gradients (e.g. d2l's <c>grad_clipping</c>, 8.5) and updates the parameters.
+    /// </summary>
+    void Step(Tensor perExampleLoss, Action? beforeUpdate = null);
 
     /// <summary>Writes the updater's state (e.g. momentum buffers) for a checkpoint.</summary>
     void SaveState(string path) { }
@@ -26,11 +29,12 @@ public sealed class OptimizerUpdater(OptimizerHelper optimizer) : IUpdater
     public OptimizerHelper Optimizer { get; } = optimizer;
 
     /// <inheritdoc />
-    public void Step(Tensor perExampleLoss)
+    public void Step(Tensor perExampleLoss, Action? beforeUpdate = null)
     {
         Optimizer.zero_grad();
         using var mean = perExampleLoss.mean();
         mean.backward();
+        beforeUpdate?.Invoke();
         Optimizer.step();
     }
 
@@ -42,8 +46,9 @@ public sealed class OptimizerUpdater(OptimizerHelper optimizer) : IUpdater
 }
 
 /// <summary>
-/// d2l's from-scratch <c>sgd(params, lr, batch_size)</c> (3.2): backward of the summed loss, then
-/// <c>param -= lr * param.grad / batch_size</c> and the gradients zeroed.
+/// d2l's from-scratch <c>sgd(params, lr, batch_size)</c> (3.2): d2l back-propagates the summed loss and divides by the
+/// batch size in the update; this backs up the mean loss and updates with <c>param -= lr * param.grad</c>, which is the
+/// same step, and gives the mean's gradients to clip (8.5). The gradients are zeroed after the update.
 /// </summary>
 public sealed class MinibatchSgd(IEnumerable<Tensor> parameters, double learningRate) : IUpdater
 {
@@ -53,10 +58,11 @@ public sealed class MinibatchSgd(IEnumerable<Tensor> parameters, double learning
     public double LearningRate { get; } = learningRate;
 
     /// <inheritdoc />
-    public void Step(Tensor perExampleLoss)
+    public void Step(Tensor perExampleLoss, Action? beforeUpdate = null)
     {
-        using (var sum = perExampleLoss.sum()) sum.backward();
-        Update(_parameters, LearningRate, (int)perExampleLoss.shape[0]);
+        using (var mean = perExampleLoss.mean()) mean.backward();
+        beforeUpdate?.Invoke();
+        Update(_parameters, LearningRate, batchSize: 1);
     }
 
     /// <summary>The update itself, for loops that call backward themselves (d2l's <c>sgd</c>).</summary>
