@@ -8,23 +8,57 @@ using static TorchSharp.torch;
 
 namespace Course.Chapters.Ch08_RecurrentNeuralNetworks;
 
-/// <summary>8.6 d2l's <c>RNNModel</c>: one-hot inputs through <c>nn.RNN</c> (time-major) and a Linear output layer.</summary>
+/// <summary>The recurrent layers d2l's <c>RNNModel</c> wraps in 8.6 and 9.1–9.4.</summary>
+public enum RecurrentLayer
+{
+    /// <summary><c>nn.RNN</c> (tanh).</summary>
+    Rnn,
+
+    /// <summary><c>nn.GRU</c>.</summary>
+    Gru,
+
+    /// <summary><c>nn.LSTM</c>; its state is (H, C).</summary>
+    Lstm,
+}
+
+/// <summary>
+/// 8.6 d2l's <c>RNNModel</c>: one-hot inputs through a (possibly deep or bidirectional) <c>nn.RNN</c>, <c>nn.GRU</c>
+/// or <c>nn.LSTM</c> (time-major) and a Linear output layer over all directions' hidden units.
+/// </summary>
 public sealed class RnnModel : RecurrentLanguageModel
 {
     /// <summary>The recurrent layer.</summary>
-    public readonly RNN rnn;
+    public readonly nn.Module rnn;
 
-    /// <summary>The output layer, hidden units to vocabulary.</summary>
+    /// <summary>The output layer, hidden units (× directions) to vocabulary.</summary>
     public readonly Linear linear;
 
-    private readonly int _vocabSize, _hiddens;
+    private readonly Func<Tensor, Tensor[], (Tensor Y, Tensor[] State)> _recur;
+    private readonly int _vocabSize, _hiddens, _stateRows, _stateParts;
 
-    /// <summary>A one-layer, one-direction <c>nn.RNN(vocab_size, num_hiddens)</c> with its output layer.</summary>
-    public RnnModel(int vocabSize, int numHiddens) : base(nameof(RnnModel))
+    /// <summary>d2l's <c>RNNModel(rnn_layer, vocab_size)</c> with <c>rnn_layer</c> built from <paramref name="kind"/> and its sizes.</summary>
+    public RnnModel(RecurrentLayer kind, int vocabSize, int numHiddens, int numLayers = 1, bool bidirectional = false) : base(nameof(RnnModel))
     {
         (_vocabSize, _hiddens) = (vocabSize, numHiddens);
-        rnn = nn.RNN(vocabSize, numHiddens);
-        linear = nn.Linear(numHiddens, vocabSize);
+        int directions = bidirectional ? 2 : 1;
+        _stateRows = directions * numLayers;
+        _stateParts = kind == RecurrentLayer.Lstm ? 2 : 1;
+        switch (kind)
+        {
+            case RecurrentLayer.Rnn:
+                var simple = nn.RNN(vocabSize, numHiddens, numLayers, bidirectional: bidirectional);
+                (rnn, _recur) = (simple, (x, s) => { var (y, h) = simple.call(x, s[0]); return (y, [h]); });
+                break;
+            case RecurrentLayer.Gru:
+                var gru = nn.GRU(vocabSize, numHiddens, numLayers, bidirectional: bidirectional);
+                (rnn, _recur) = (gru, (x, s) => { var (y, h) = gru.call(x, s[0]); return (y, [h]); });
+                break;
+            default:
+                var lstm = nn.LSTM(vocabSize, numHiddens, numLayers, bidirectional: bidirectional);
+                (rnn, _recur) = (lstm, (x, s) => { var (y, h, c) = lstm.call(x, (s[0], s[1])); return (y, [h, c]); });
+                break;
+        }
+        linear = nn.Linear(numHiddens * directions, vocabSize);
         RegisterComponents();
     }
 
@@ -32,13 +66,14 @@ public sealed class RnnModel : RecurrentLanguageModel
     public override int VocabSize => _vocabSize;
 
     /// <inheritdoc />
-    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(1, batchSize, _hiddens, device: device)];
+    public override Tensor[] BeginState(int batchSize, Device device) =>
+        Enumerable.Range(0, _stateParts).Select(_ => zeros(_stateRows, batchSize, _hiddens, device: device)).ToArray();
 
     /// <inheritdoc />
     public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
     {
-        var (Y, H) = rnn.call(nn.functional.one_hot(X.T, _vocabSize).to(float32), state[0]);
-        return (linear.call(Y.reshape(-1, Y.shape[^1])), [H]);
+        var (Y, newState) = _recur(nn.functional.one_hot(X.T, _vocabSize).to(float32), state);
+        return (linear.call(Y.reshape(-1, Y.shape[^1])), newState);
     }
 }
 
@@ -52,7 +87,7 @@ public sealed class RnnConcise : ISection
         int epochs = ctx.Epochs(500), batchSize = ctx.BatchSize(32), numSteps = ctx.Hyper("num_steps", 35), hiddens = ctx.Hyper("num_hiddens", 256);
         double lr = ctx.LearningRate(1);
         var (data, vocab) = TimeMachine.LoadData(ctx.Data, batchSize, numSteps, seed: (int)ctx.Options.Seed);
-        var net = new RnnModel(vocab.Count, hiddens).to(ctx.Device);
+        var net = new RnnModel(RecurrentLayer.Rnn, vocab.Count, hiddens).to(ctx.Device);
         ctx.Out.WriteLine($"before training: {LanguageModelTrainer.Predict("time traveller", 10, net, vocab, ctx.Device)}");
         LanguageModelRun.Train(ctx, net, data, vocab, new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, "sequential");
     }

@@ -121,17 +121,18 @@ public sealed class RecurrentNetworkTests
     {
         manual_seed(11);
         var scratch = new RnnScratchModel(28, 16);
-        var concise = new RnnModel(28, 16);
+        var concise = new RnnModel(RecurrentLayer.Rnn, 28, 16);
+        var rnn = (TorchSharp.Modules.RNN)concise.rnn;
         using (no_grad())
         {
-            concise.rnn.get_weight_ih(0)!.copy_(scratch.W_xh.T);
-            concise.rnn.get_weight_hh(0)!.copy_(scratch.W_hh.T);
-            concise.rnn.get_bias_ih(0)!.copy_(scratch.b_h);
-            concise.rnn.get_bias_hh(0)!.zero_();
+            rnn.get_weight_ih(0)!.copy_(scratch.W_xh.T);
+            rnn.get_weight_hh(0)!.copy_(scratch.W_hh.T);
+            rnn.get_bias_ih(0)!.copy_(scratch.b_h);
+            rnn.get_bias_hh(0)!.zero_();
             concise.linear.weight!.copy_(scratch.W_hq.T);
             concise.linear.bias!.copy_(scratch.b_q);
             scratch.W_hh.mul_(100); // larger recurrent weights so that the state matters
-            concise.rnn.get_weight_hh(0)!.mul_(100);
+            rnn.get_weight_hh(0)!.mul_(100);
         }
         using var X = randint(0, 28, [3, 7]);
         var (y1, s1) = scratch.call(X, scratch.BeginState(3, CPU));
