@@ -1,0 +1,80 @@
+using Course.Chapters.Ch08_RecurrentNeuralNetworks;
+using Course.Chapters.Infrastructure;
+using Course.Core.Data;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
+
+/// <summary>
+/// 9.1 The gated recurrent unit from scratch (d2l's <c>get_params</c>, <c>init_gru_state</c>, <c>gru</c>):
+/// Z = σ(X W_xz + H W_hz + b_z), R = σ(X W_xr + H W_hr + b_r), H̃ = tanh(X W_xh + (R ⊙ H) W_hh + b_h),
+/// H = Z ⊙ H + (1 − Z) ⊙ H̃.
+/// </summary>
+/// <remarks>
+/// The book applies the reset gate before the hidden-to-candidate product, (R ⊙ H) W_hh; <c>nn.GRU</c> (cuDNN's
+/// variant) applies it after, R ⊙ (H W_hh + b_hn). The two agree when W_hh is diagonal, and both learn equally well.
+/// </remarks>
+public sealed class GruScratchModel : RecurrentLanguageModel
+{
+    /// <summary>Update-gate weights and bias.</summary>
+    public readonly Parameter W_xz, W_hz, b_z;
+
+    /// <summary>Reset-gate weights and bias.</summary>
+    public readonly Parameter W_xr, W_hr, b_r;
+
+    /// <summary>Candidate-state weights and bias.</summary>
+    public readonly Parameter W_xh, W_hh, b_h;
+
+    /// <summary>Output weights and bias.</summary>
+    public readonly Parameter W_hq, b_q;
+
+    private readonly int _vocabSize;
+
+    /// <summary>Weights from N(0, 0.01²), biases zero.</summary>
+    public GruScratchModel(int vocabSize, int numHiddens) : base(nameof(GruScratchModel))
+    {
+        _vocabSize = vocabSize;
+        Parameter Normal(params long[] shape) => nn.Parameter(randn(shape) * 0.01);
+        (W_xz, W_hz, b_z) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_xr, W_hr, b_r) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_xh, W_hh, b_h) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_hq, b_q) = (Normal(numHiddens, vocabSize), nn.Parameter(zeros(vocabSize)));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int VocabSize => _vocabSize;
+
+    /// <summary>d2l's <c>init_gru_state</c>: H = 0.</summary>
+    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(batchSize, W_hh.shape[0], device: device)];
+
+    /// <inheritdoc />
+    public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
+    {
+        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(float32);
+        var H = state[0];
+        var outputs = new List<Tensor>();
+        for (long t = 0; t < inputs.shape[0]; t++)
+        {
+            var x = inputs[t];
+            var Z = sigmoid(mm(x, W_xz) + mm(H, W_hz) + b_z);
+            var R = sigmoid(mm(x, W_xr) + mm(H, W_hr) + b_r);
+            var candidate = tanh(mm(x, W_xh) + mm(R * H, W_hh) + b_h);
+            H = Z * H + (1 - Z) * candidate;
+            outputs.Add(mm(H, W_hq) + b_q);
+        }
+        return (cat(outputs, 0), [H]);
+    }
+}
+
+/// <summary>9.1 GRU on the time machine, from scratch then with <c>nn.GRU</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
+[Section("gru", "9.1", "Gated recurrent units (GRU)", Dataset = "The Time Machine")]
+public sealed class Gru : ISection
+{
+    /// <inheritdoc />
+    public void Run(RunContext ctx) => RecurrentRuns.ScratchAndConcise(ctx, vocab => new GruScratchModel(vocab, 256), RecurrentLayer.Gru);
+}

@@ -1,0 +1,81 @@
+using Course.Chapters.Ch08_RecurrentNeuralNetworks;
+using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
+
+/// <summary>
+/// 9.2 Long short-term memory from scratch (d2l's <c>get_lstm_params</c>, <c>init_lstm_state</c>, <c>lstm</c>):
+/// input, forget and output gates I, F, O = σ(X W_x· + H W_h· + b_·), candidate C̃ = tanh(X W_xc + H W_hc + b_c),
+/// C = F ⊙ C + I ⊙ C̃, H = O ⊙ tanh(C) — the same cell as <c>nn.LSTM</c>.
+/// </summary>
+public sealed class LstmScratchModel : RecurrentLanguageModel
+{
+    /// <summary>Input-gate weights and bias.</summary>
+    public readonly Parameter W_xi, W_hi, b_i;
+
+    /// <summary>Forget-gate weights and bias.</summary>
+    public readonly Parameter W_xf, W_hf, b_f;
+
+    /// <summary>Output-gate weights and bias.</summary>
+    public readonly Parameter W_xo, W_ho, b_o;
+
+    /// <summary>Candidate-memory weights and bias.</summary>
+    public readonly Parameter W_xc, W_hc, b_c;
+
+    /// <summary>Output weights and bias.</summary>
+    public readonly Parameter W_hq, b_q;
+
+    private readonly int _vocabSize;
+
+    /// <summary>Weights from N(0, 0.01²), biases zero.</summary>
+    public LstmScratchModel(int vocabSize, int numHiddens) : base(nameof(LstmScratchModel))
+    {
+        _vocabSize = vocabSize;
+        Parameter Normal(params long[] shape) => nn.Parameter(randn(shape) * 0.01);
+        (W_xi, W_hi, b_i) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_xf, W_hf, b_f) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_xo, W_ho, b_o) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_xc, W_hc, b_c) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
+        (W_hq, b_q) = (Normal(numHiddens, vocabSize), nn.Parameter(zeros(vocabSize)));
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override int VocabSize => _vocabSize;
+
+    /// <summary>d2l's <c>init_lstm_state</c>: H = 0 and C = 0.</summary>
+    public override Tensor[] BeginState(int batchSize, Device device) =>
+        [zeros(batchSize, W_hi.shape[0], device: device), zeros(batchSize, W_hi.shape[0], device: device)];
+
+    /// <inheritdoc />
+    public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
+    {
+        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(float32);
+        var (H, C) = (state[0], state[1]);
+        var outputs = new List<Tensor>();
+        for (long t = 0; t < inputs.shape[0]; t++)
+        {
+            var x = inputs[t];
+            var I = sigmoid(mm(x, W_xi) + mm(H, W_hi) + b_i);
+            var F = sigmoid(mm(x, W_xf) + mm(H, W_hf) + b_f);
+            var O = sigmoid(mm(x, W_xo) + mm(H, W_ho) + b_o);
+            var candidate = tanh(mm(x, W_xc) + mm(H, W_hc) + b_c);
+            C = F * C + I * candidate;
+            H = O * tanh(C);
+            outputs.Add(mm(H, W_hq) + b_q);
+        }
+        return (cat(outputs, 0), [H, C]);
+    }
+}
+
+/// <summary>9.2 LSTM on the time machine, from scratch then with <c>nn.LSTM</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
+[Section("lstm", "9.2", "Long short-term memory (LSTM)", Dataset = "The Time Machine")]
+public sealed class Lstm : ISection
+{
+    /// <inheritdoc />
+    public void Run(RunContext ctx) => RecurrentRuns.ScratchAndConcise(ctx, vocab => new LstmScratchModel(vocab, 256), RecurrentLayer.Lstm);
+}
