@@ -12,7 +12,7 @@ namespace Course.Chapters.Ch08_RecurrentNeuralNetworks;
 /// 8.5 d2l's <c>RNNModelScratch</c> with its <c>get_params</c>, <c>init_rnn_state</c> and <c>rnn</c>: one-hot inputs,
 /// H_t = tanh(X_t W_xh + H_{t−1} W_hh + b_h) and outputs H_t W_hq + b_q.
 /// </summary>
-public sealed class RnnScratchModel : RecurrentLanguageModel
+public sealed class RnnScratchModel : ScratchRecurrentModel
 {
     /// <summary>Input-to-hidden weights (vocab, hiddens).</summary>
     public readonly Parameter W_xh;
@@ -23,48 +23,20 @@ public sealed class RnnScratchModel : RecurrentLanguageModel
     /// <summary>Hidden bias.</summary>
     public readonly Parameter b_h;
 
-    /// <summary>Hidden-to-output weights (hiddens, vocab).</summary>
-    public readonly Parameter W_hq;
-
-    /// <summary>Output bias.</summary>
-    public readonly Parameter b_q;
-
-    private readonly int _vocabSize;
-
     /// <summary>d2l's <c>get_params(vocab_size, num_hiddens)</c>: weights from N(0, 0.01²), biases zero.</summary>
-    public RnnScratchModel(int vocabSize, int numHiddens) : base(nameof(RnnScratchModel))
+    public RnnScratchModel(int vocabSize, int numHiddens) : base(nameof(RnnScratchModel), vocabSize, numHiddens)
     {
-        _vocabSize = vocabSize;
-        W_xh = nn.Parameter(randn(vocabSize, numHiddens) * 0.01);
-        W_hh = nn.Parameter(randn(numHiddens, numHiddens) * 0.01);
+        W_xh = Normal(vocabSize, numHiddens);
+        W_hh = Normal(numHiddens, numHiddens);
         b_h = nn.Parameter(zeros(numHiddens));
-        W_hq = nn.Parameter(randn(numHiddens, vocabSize) * 0.01);
-        b_q = nn.Parameter(zeros(vocabSize));
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override int VocabSize => _vocabSize;
-
     /// <summary>d2l's <c>init_rnn_state</c>: H = 0 of shape (batch, hiddens).</summary>
-    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(batchSize, W_hh.shape[0], device: device)];
-
-    /// <summary>d2l's <c>rnn(inputs, state, params)</c> over time-major one-hot inputs (steps, batch, vocab).</summary>
-    public (Tensor Output, Tensor[] State) Rnn(Tensor inputs, Tensor[] state)
-    {
-        var H = state[0];
-        var outputs = new List<Tensor>();
-        for (long t = 0; t < inputs.shape[0]; t++)
-        {
-            H = tanh(mm(inputs[t], W_xh) + mm(H, W_hh) + b_h);
-            outputs.Add(mm(H, W_hq) + b_q);
-        }
-        return (cat(outputs, 0), [H]);
-    }
+    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(batchSize, NumHiddens, device: device)];
 
     /// <inheritdoc />
-    public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state) =>
-        Rnn(nn.functional.one_hot(X.T, _vocabSize).to(float32), state);
+    protected override Tensor[] Step(Tensor x, Tensor[] state) => [tanh(mm(x, W_xh) + mm(state[0], W_hh) + b_h)];
 }
 
 /// <summary>

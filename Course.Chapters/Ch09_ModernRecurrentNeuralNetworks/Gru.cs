@@ -18,7 +18,7 @@ namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 /// The book applies the reset gate before the hidden-to-candidate product, (R ⊙ H) W_hh; <c>nn.GRU</c> (cuDNN's
 /// variant) applies it after, R ⊙ (H W_hh + b_hn). The two agree when W_hh is diagonal, and both learn equally well.
 /// </remarks>
-public sealed class GruScratchModel : RecurrentLanguageModel
+public sealed class GruScratchModel : ScratchRecurrentModel
 {
     /// <summary>Update-gate weights and bias.</summary>
     public readonly Parameter W_xz, W_hz, b_z;
@@ -29,45 +29,26 @@ public sealed class GruScratchModel : RecurrentLanguageModel
     /// <summary>Candidate-state weights and bias.</summary>
     public readonly Parameter W_xh, W_hh, b_h;
 
-    /// <summary>Output weights and bias.</summary>
-    public readonly Parameter W_hq, b_q;
-
-    private readonly int _vocabSize;
-
     /// <summary>Weights from N(0, 0.01²), biases zero.</summary>
-    public GruScratchModel(int vocabSize, int numHiddens) : base(nameof(GruScratchModel))
+    public GruScratchModel(int vocabSize, int numHiddens) : base(nameof(GruScratchModel), vocabSize, numHiddens)
     {
-        _vocabSize = vocabSize;
-        Parameter Normal(params long[] shape) => nn.Parameter(randn(shape) * 0.01);
         (W_xz, W_hz, b_z) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
         (W_xr, W_hr, b_r) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
         (W_xh, W_hh, b_h) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
-        (W_hq, b_q) = (Normal(numHiddens, vocabSize), nn.Parameter(zeros(vocabSize)));
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override int VocabSize => _vocabSize;
-
     /// <summary>d2l's <c>init_gru_state</c>: H = 0.</summary>
-    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(batchSize, W_hh.shape[0], device: device)];
+    public override Tensor[] BeginState(int batchSize, Device device) => [zeros(batchSize, NumHiddens, device: device)];
 
     /// <inheritdoc />
-    public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
+    protected override Tensor[] Step(Tensor x, Tensor[] state)
     {
-        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(float32);
         var H = state[0];
-        var outputs = new List<Tensor>();
-        for (long t = 0; t < inputs.shape[0]; t++)
-        {
-            var x = inputs[t];
-            var Z = sigmoid(mm(x, W_xz) + mm(H, W_hz) + b_z);
-            var R = sigmoid(mm(x, W_xr) + mm(H, W_hr) + b_r);
-            var candidate = tanh(mm(x, W_xh) + mm(R * H, W_hh) + b_h);
-            H = Z * H + (1 - Z) * candidate;
-            outputs.Add(mm(H, W_hq) + b_q);
-        }
-        return (cat(outputs, 0), [H]);
+        var Z = sigmoid(mm(x, W_xz) + mm(H, W_hz) + b_z);
+        var R = sigmoid(mm(x, W_xr) + mm(H, W_hr) + b_r);
+        var candidate = tanh(mm(x, W_xh) + mm(R * H, W_hh) + b_h);
+        return [Z * H + (1 - Z) * candidate];
     }
 }
 

@@ -12,7 +12,7 @@ namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 /// input, forget and output gates I, F, O = σ(X W_x· + H W_h· + b_·), candidate C̃ = tanh(X W_xc + H W_hc + b_c),
 /// C = F ⊙ C + I ⊙ C̃, H = O ⊙ tanh(C) — the same cell as <c>nn.LSTM</c>.
 /// </summary>
-public sealed class LstmScratchModel : RecurrentLanguageModel
+public sealed class LstmScratchModel : ScratchRecurrentModel
 {
     /// <summary>Input-gate weights and bias.</summary>
     public readonly Parameter W_xi, W_hi, b_i;
@@ -26,49 +26,30 @@ public sealed class LstmScratchModel : RecurrentLanguageModel
     /// <summary>Candidate-memory weights and bias.</summary>
     public readonly Parameter W_xc, W_hc, b_c;
 
-    /// <summary>Output weights and bias.</summary>
-    public readonly Parameter W_hq, b_q;
-
-    private readonly int _vocabSize;
-
     /// <summary>Weights from N(0, 0.01²), biases zero.</summary>
-    public LstmScratchModel(int vocabSize, int numHiddens) : base(nameof(LstmScratchModel))
+    public LstmScratchModel(int vocabSize, int numHiddens) : base(nameof(LstmScratchModel), vocabSize, numHiddens)
     {
-        _vocabSize = vocabSize;
-        Parameter Normal(params long[] shape) => nn.Parameter(randn(shape) * 0.01);
         (W_xi, W_hi, b_i) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
         (W_xf, W_hf, b_f) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
         (W_xo, W_ho, b_o) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
         (W_xc, W_hc, b_c) = (Normal(vocabSize, numHiddens), Normal(numHiddens, numHiddens), nn.Parameter(zeros(numHiddens)));
-        (W_hq, b_q) = (Normal(numHiddens, vocabSize), nn.Parameter(zeros(vocabSize)));
         RegisterComponents();
     }
 
-    /// <inheritdoc />
-    public override int VocabSize => _vocabSize;
-
     /// <summary>d2l's <c>init_lstm_state</c>: H = 0 and C = 0.</summary>
     public override Tensor[] BeginState(int batchSize, Device device) =>
-        [zeros(batchSize, W_hi.shape[0], device: device), zeros(batchSize, W_hi.shape[0], device: device)];
+        [zeros(batchSize, NumHiddens, device: device), zeros(batchSize, NumHiddens, device: device)];
 
     /// <inheritdoc />
-    public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
+    protected override Tensor[] Step(Tensor x, Tensor[] state)
     {
-        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(float32);
         var (H, C) = (state[0], state[1]);
-        var outputs = new List<Tensor>();
-        for (long t = 0; t < inputs.shape[0]; t++)
-        {
-            var x = inputs[t];
-            var I = sigmoid(mm(x, W_xi) + mm(H, W_hi) + b_i);
-            var F = sigmoid(mm(x, W_xf) + mm(H, W_hf) + b_f);
-            var O = sigmoid(mm(x, W_xo) + mm(H, W_ho) + b_o);
-            var candidate = tanh(mm(x, W_xc) + mm(H, W_hc) + b_c);
-            C = F * C + I * candidate;
-            H = O * tanh(C);
-            outputs.Add(mm(H, W_hq) + b_q);
-        }
-        return (cat(outputs, 0), [H, C]);
+        var I = sigmoid(mm(x, W_xi) + mm(H, W_hi) + b_i);
+        var F = sigmoid(mm(x, W_xf) + mm(H, W_hf) + b_f);
+        var O = sigmoid(mm(x, W_xo) + mm(H, W_ho) + b_o);
+        var candidate = tanh(mm(x, W_xc) + mm(H, W_hc) + b_c);
+        C = F * C + I * candidate;
+        return [O * tanh(C), C];
     }
 }
 

@@ -98,7 +98,8 @@ public sealed class LanguageModelTrainer
     {
         using var scope = NewDisposeScope();
         var grads = parameters.Where(p => p.requires_grad).Select(p => p.grad).OfType<Tensor>().ToArray();
-        double norm = Math.Sqrt(grads.Sum(g => g.square().sum().item<float>()));
+        if (grads.Length == 0) return;
+        double norm = stack(grads.Select(g => g.square().sum()).ToArray()).sum().sqrt().item<float>();
         if (norm <= theta) return;
         using var noGrad = no_grad();
         foreach (var g in grads) g.mul_(theta / norm);

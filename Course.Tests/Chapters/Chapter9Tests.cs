@@ -142,3 +142,15 @@ public sealed class MachineTranslationDataTests
         Assert.That(xValid.le(10).all().item<bool>() && yValid.ge(1).all().item<bool>());
     }
 }
+
+/// <summary>The from-scratch language models register the shared output layer with their cells.</summary>
+public sealed class ScratchModelParameterTests
+{
+    [Test]
+    public void EveryScratchModelOwnsItsOutputLayer()
+    {
+        Assert.That(new RnnScratchModel(28, 8).parameters().Count(), Is.EqualTo(5));
+        Assert.That(new GruScratchModel(28, 8).parameters().Count(), Is.EqualTo(11));
+        Assert.That(new LstmScratchModel(28, 8).parameters().Count(), Is.EqualTo(14));
+    }
+}
