@@ -16,4 +16,7 @@ public static class Printing
     /// <summary>The tensor's values in NumPy style, e.g. <c>[2, -3.4]</c>.</summary>
     public static string Format(Tensor value) =>
         value.ToString(TorchSharp.TensorStringStyle.Numpy, cultureInfo: CultureInfo.InvariantCulture);
+
+    /// <summary>A shape as PyTorch's <c>torch.Size</c> reads in the book, e.g. <c>(4, 7, 10)</c>.</summary>
+    public static string Shape(Tensor value) => $"({string.Join(", ", value.shape)})";
 }

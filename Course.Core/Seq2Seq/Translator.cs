@@ -1,0 +1,112 @@
+using Course.Core.Data;
+using static TorchSharp.torch;
+
+namespace Course.Core.Seq2Seq;
+
+/// <summary>A translation: its tokens (without <c>&lt;eos&gt;</c>), the sum of their log-probabilities and the length they were scored over.</summary>
+public sealed record Translation(IReadOnlyList<string> Tokens, double LogProbability, int Length)
+{
+    /// <summary>The tokens joined by spaces, as d2l prints them.</summary>
+    public string Text => string.Join(' ', Tokens);
+
+    /// <summary>The book's beam-search objective (9.8): log P(y₁…y_L | c) / L^α.</summary>
+    public double Score(double alpha = 0.75) => LogProbability / Math.Pow(Length, alpha);
+}
+
+/// <summary>
+/// Translating one sentence with a trained <see cref="EncoderDecoder"/>: d2l's <c>predict_seq2seq</c> (greedy
+/// search, 9.7) and the beam search the book describes in 9.8. The decoder is fed one token at a time and its state
+/// carried, so the decoder sees exactly what it saw in training except that its inputs are its own predictions.
+/// </summary>
+public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targetVocab, int numSteps, Device device)
+{
+    /// <summary>d2l's <c>predict_seq2seq</c>: the most likely next token at every step, until <c>&lt;eos&gt;</c> or <c>num_steps</c> tokens.</summary>
+    public Translation Greedy(string sentence) => Decode(() =>
+    {
+        int eos = targetVocab["<eos>"];
+        var (encoderX, validLen) = Encode(sentence);
+        var state = net.decoder.InitState(net.encoder.call(encoderX, validLen), validLen);
+        var decoderX = tensor(new long[] { targetVocab["<bos>"] }, device: device).reshape(1, 1);
+        var output = new List<int>();
+        double logProbability = 0;
+        for (int t = 1; t <= numSteps; t++)
+        {
+            (var y, state) = net.decoder.call(decoderX, state);
+            decoderX = y.argmax(2);
+            int prediction = (int)decoderX.item<long>();
+            logProbability += y[0, 0].log_softmax(0)[prediction].item<float>();
+            if (prediction == eos) return new Translation(targetVocab.ToTokens(output), logProbability, t);
+            output.Add(prediction);
+        }
+        return new Translation(targetVocab.ToTokens(output), logProbability, numSteps);
+    });
+
+    /// <summary>
+    /// Beam search (9.8): at every step each of the <paramref name="beamSize"/> kept sequences is extended by each
+    /// token, and the <paramref name="beamSize"/> most probable extensions are kept; one that ends in <c>&lt;eos&gt;</c>
+    /// is set aside as a candidate. The candidates, with the sequences still alive after <c>num_steps</c> tokens, are
+    /// ranked by <see cref="Translation.Score"/> with <paramref name="alpha"/>, <c>&lt;eos&gt;</c> counted in their
+    /// length. With a beam of one this is <see cref="Greedy"/>.
+    /// </summary>
+    public Translation BeamSearch(string sentence, int beamSize, double alpha = 0.75)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(beamSize, 1);
+        return Decode(() =>
+        {
+            int eos = targetVocab["<eos>"];
+            var (encoderX, validLen) = Encode(sentence);
+            var beams = new List<Hypothesis> { new([], 0, net.decoder.InitState(net.encoder.call(encoderX, validLen), validLen)) };
+            var candidates = new List<Translation>();
+            for (int t = 1; t <= numSteps && beams.Count > 0; t++)
+            {
+                var extensions = new List<(Hypothesis From, int Token, double LogProbability, Tensor?[] State)>();
+                foreach (var beam in beams)
+                {
+                    int last = beam.Tokens.Count == 0 ? targetVocab["<bos>"] : beam.Tokens[^1];
+                    var (y, state) = net.decoder.call(tensor(new long[] { last }, device: device).reshape(1, 1), beam.State);
+                    var logProbabilities = y[0, 0].log_softmax(0);
+                    var (values, indices) = logProbabilities.topk(Math.Min(beamSize, (int)logProbabilities.shape[0]));
+                    float[] top = values.cpu().data<float>().ToArray();
+                    long[] tokens = indices.cpu().data<long>().ToArray();
+                    for (int i = 0; i < top.Length; i++) extensions.Add((beam, (int)tokens[i], beam.LogProbability + top[i], state));
+                }
+                beams = [];
+                foreach (var (from, token, logProbability, state) in extensions.OrderByDescending(e => e.LogProbability).Take(beamSize))
+                {
+                    if (token == eos) candidates.Add(new Translation(targetVocab.ToTokens(from.Tokens), logProbability, t));
+                    else beams.Add(new Hypothesis([.. from.Tokens, token], logProbability, state));
+                }
+            }
+            candidates.AddRange(beams.Select(b => new Translation(targetVocab.ToTokens(b.Tokens), b.LogProbability, numSteps)));
+            return candidates.MaxBy(c => c.Score(alpha))!;
+        });
+    }
+
+    /// <summary>Runs <paramref name="search"/> in evaluation mode, without gradients, freeing its tensors after.</summary>
+    private Translation Decode(Func<Translation> search)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        bool wasTraining = net.training;
+        net.eval();
+        try
+        {
+            return search();
+        }
+        finally
+        {
+            net.train(wasTraining);
+        }
+    }
+
+    /// <summary>The source as d2l's <c>predict_seq2seq</c> prepares it: lower-cased words and <c>&lt;eos&gt;</c>, padded or truncated to <c>num_steps</c>; the valid length is counted before truncation, as in d2l.</summary>
+    private (Tensor X, Tensor ValidLength) Encode(string sentence)
+    {
+        int[] tokens = [.. sourceVocab.ToIndices(sentence.ToLowerInvariant().Split(' ')), sourceVocab["<eos>"]];
+        var validLength = tensor(new long[] { tokens.Length }, device: device);
+        int[] padded = FraEng.TruncatePad(tokens, numSteps, sourceVocab["<pad>"]);
+        return (tensor(padded.Select(i => (long)i).ToArray(), device: device).unsqueeze(0), validLength);
+    }
+
+    private sealed record Hypothesis(IReadOnlyList<int> Tokens, double LogProbability, Tensor?[] State);
+}
