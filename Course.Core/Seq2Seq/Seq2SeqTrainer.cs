@@ -59,6 +59,7 @@ public sealed class Seq2SeqTrainer
             foreach (var batch in data)
             {
                 using var step = NewDisposeScope();
+                foreach (var part in new[] { batch.X, batch.XValidLength, batch.Y, batch.YValidLength }) step.Attach(part);
                 var (X, xValidLen, Y, yValidLen) = (batch.X.to(Device), batch.XValidLength.to(Device), batch.Y.to(Device), batch.YValidLength.to(Device));
                 var bosColumn = full(Y.shape[0], 1, bos, dtype: Y.dtype, device: Device);
                 var decoderInput = cat([bosColumn, Y[.., ..^1]], 1);
