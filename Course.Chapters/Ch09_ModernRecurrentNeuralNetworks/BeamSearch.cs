@@ -18,7 +18,8 @@ public sealed class BeamSearch : ISection
     {
         int[] beamSizes = ctx.Hyper("beam_sizes", new[] { 2, 3 });
         double alpha = ctx.Hyper("alpha", 0.75);
-        var translator = TranslationRun.Train(ctx, SequenceToSequence.Build, bookEpochs: 300);
+        var sizes = TranslationRun.RnnSizes(ctx);
+        var translator = TranslationRun.Train(ctx, (source, target) => SequenceToSequence.Build(source, target, sizes), bookEpochs: 300);
         foreach (var (english, french) in TranslationRun.TestPairs)
         {
             ctx.Out.WriteLine($"{english}  (reference: {french})");

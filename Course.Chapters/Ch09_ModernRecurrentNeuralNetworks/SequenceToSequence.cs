@@ -99,7 +99,8 @@ public sealed class SequenceToSequence : ISection
                 MaskedSoftmaxCELoss.Compute(ones(3, 4, 10), ones([3, 4], dtype: int64), tensor(new long[] { 4, 2, 0 })));
         }
 
-        TranslationRun.Translate(ctx, TranslationRun.Train(ctx, Build, bookEpochs: 300));
+        var sizes = TranslationRun.RnnSizes(ctx);
+        TranslationRun.Translate(ctx, TranslationRun.Train(ctx, (source, target) => Build(source, target, sizes), bookEpochs: 300));
     }
 
     /// <summary>The RNN encoder–decoder for the two vocabularies, with the given sizes.</summary>

@@ -21,6 +21,16 @@ public abstract class Decoder(string name) : nn.Module<Tensor, Tensor?[], (Tenso
     public abstract Tensor?[] InitState(Tensor[] encoderOutputs, Tensor? encoderValidLens);
 }
 
+/// <summary>
+/// A model that keeps the attention weights of its last forward call, as d2l's <c>AttentionDecoder</c> (10.4) and
+/// <c>TransformerEncoder</c> (10.7) do: one tensor per attention layer, shaped (batch or batch · heads, queries, keys).
+/// </summary>
+public interface IAttentionWeights
+{
+    /// <summary>The weights of the last forward call.</summary>
+    IReadOnlyList<Tensor> AttentionWeights { get; }
+}
+
 /// <summary>d2l's <c>EncoderDecoder</c> (9.6): encode the source, initialise the decoder's state from it, decode the target input.</summary>
 public sealed class EncoderDecoder : nn.Module<Tensor, Tensor, Tensor?, (Tensor Output, Tensor?[] State)>
 {

@@ -1,4 +1,5 @@
 using Course.Core.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Course.Core.Seq2Seq;
@@ -6,6 +7,12 @@ namespace Course.Core.Seq2Seq;
 /// <summary>A translation: its tokens (without <c>&lt;eos&gt;</c>), the sum of their log-probabilities and the length they were scored over.</summary>
 public sealed record Translation(IReadOnlyList<string> Tokens, double LogProbability, int Length)
 {
+    /// <summary>
+    /// When asked for and the model has them (<see cref="IAttentionWeights"/>): the encoder's attention weights, and
+    /// the decoder's at each decoding step (d2l's <c>attention_weight_seq</c>), on the CPU.
+    /// </summary>
+    public (IReadOnlyList<Tensor> Encoder, IReadOnlyList<IReadOnlyList<Tensor>> DecoderSteps)? Attention { get; init; }
+
     /// <summary>The tokens joined by spaces, as d2l prints them.</summary>
     public string Text => string.Join(' ', Tokens);
 
@@ -21,24 +28,41 @@ public sealed record Translation(IReadOnlyList<string> Tokens, double LogProbabi
 public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targetVocab, int numSteps, Device device)
 {
     /// <summary>d2l's <c>predict_seq2seq</c>: the most likely next token at every step, until <c>&lt;eos&gt;</c> or <c>num_steps</c> tokens.</summary>
-    public Translation Greedy(string sentence) => Decode(() =>
+    /// <param name="sentence">The source sentence, words separated by spaces.</param>
+    /// <param name="saveAttentionWeights">Keep the attention weights (d2l's <c>save_attention_weights</c>) in <see cref="Translation.Attention"/>.</param>
+    public Translation Greedy(string sentence, bool saveAttentionWeights = false) => Decode(() =>
     {
         int eos = targetVocab["<eos>"];
         var (encoderX, validLen) = Encode(sentence);
         var state = net.decoder.InitState(net.encoder.call(encoderX, validLen), validLen);
+        var encoderAttention = Saved(net.encoder);
+        var decoderAttention = new List<IReadOnlyList<Tensor>>();
         var decoderX = tensor(new long[] { targetVocab["<bos>"] }, device: device).reshape(1, 1);
         var output = new List<int>();
         double logProbability = 0;
+        int length = numSteps;
         for (int t = 1; t <= numSteps; t++)
         {
             (var y, state) = net.decoder.call(decoderX, state);
             decoderX = y.argmax(2);
             int prediction = (int)decoderX.item<long>();
             logProbability += y[0, 0].log_softmax(0)[prediction].item<float>();
-            if (prediction == eos) return new Translation(targetVocab.ToTokens(output), logProbability, t);
+            decoderAttention.Add(Saved(net.decoder));
+            if (prediction == eos)
+            {
+                length = t;
+                break;
+            }
             output.Add(prediction);
         }
-        return new Translation(targetVocab.ToTokens(output), logProbability, numSteps);
+        return new Translation(targetVocab.ToTokens(output), logProbability, length)
+        {
+            Attention = saveAttentionWeights && net.decoder is IAttentionWeights ? (encoderAttention, decoderAttention) : null,
+        };
+
+        IReadOnlyList<Tensor> Saved(nn.Module module) => saveAttentionWeights && module is IAttentionWeights attentive
+            ? attentive.AttentionWeights.Select(w => w.detach().cpu().clone().MoveToOuterDisposeScope()).ToArray()
+            : [];
     });
 
     /// <summary>
