@@ -43,4 +43,33 @@ public sealed class PlottingTests
         Assert.That(PngSize(path), Is.EqualTo((300, 240)));
         Assert.That(() => ImageGrid.Save(path, rand([2, 2, 3, 4, 5]), 1, 2), Throws.ArgumentException);
     }
+
+    [Test]
+    public void HeatmapsDrawAGridBesideOneColorBar()
+    {
+        string path = Path.Combine(TestEnvironment.TempFolder(), "heatmaps.png");
+        using var matrices = rand(2, 3, 4, 5);
+        Heatmaps.Save(path, matrices, "Keys", "Queries", ["a", "b", "c"], cellPixels: 100);
+        Assert.That(PngSize(path), Is.EqualTo((3 * 100 + Heatmaps.ColorBarPixels, 2 * 100)));
+        Assert.That(() => Heatmaps.Save(path, rand(4, 5), "Keys", "Queries"), Throws.ArgumentException);
+        Assert.That(() => Heatmaps.Save(path, rand(1, 0, 4, 5), "Keys", "Queries"), Throws.ArgumentException);
+        Assert.That(() => Heatmaps.Save(path, matrices, "Keys", "Queries", ["a", "b"]), Throws.ArgumentException);
+    }
+
+    [Test]
+    public void HeatmapsPutTheFirstQueryAtTheTop()
+    {
+        // Only query 0, key 0 is 1: the darkest red must be in the top-left quarter of the heatmap's area, as with imshow.
+        string path = Path.Combine(TestEnvironment.TempFolder(), "corner.png");
+        using var matrix = tensor(new float[] { 1, 0, 0, 0 }).reshape(1, 1, 2, 2);
+        Heatmaps.Save(path, matrix, "Keys", "Queries", cellPixels: 200);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        var darkest = new List<(int X, int Y)>();
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width - Heatmaps.ColorBarPixels; x++)
+                if (bitmap.GetPixel(x, y) is { Red: > 80 and < 130, Green: < 20, Blue: < 30 }) darkest.Add((x, y));
+        Assert.That(darkest, Is.Not.Empty);
+        Assert.That(darkest.Max(p => p.Y), Is.LessThan(bitmap.Height / 2));
+        Assert.That(darkest.Max(p => p.X), Is.LessThan((bitmap.Width - Heatmaps.ColorBarPixels) / 2 + 20));
+    }
 }
