@@ -36,7 +36,7 @@ public readonly record struct BinaryConfusion(long TruePositives, long FalsePosi
     }
 
     /// <summary>Counts the four cells from tensors of predicted and actual labels (non-zero = positive), of one shape.</summary>
-    public static BinaryConfusion Count(Tensor predicted, Tensor actual)
+    public static BinaryConfusion FromTensors(Tensor predicted, Tensor actual)
     {
         if (!predicted.shape.SequenceEqual(actual.shape))
             throw new ArgumentException($"Predictions of shape [{string.Join(", ", predicted.shape)}] for labels of shape [{string.Join(", ", actual.shape)}]; pass tensors of one shape.", nameof(predicted));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Course.Core.Training;
@@ -51,7 +52,7 @@ public static class KMeans
         }
         var distances = SquaredDistances(x, centroids);
         labels = distances.argmin(1);
-        double inertia = distances.min(1).values.sum().item<double>();
+        double inertia = distances.min(1).values.sum().ToDouble();
         return new KMeansResult(centroids.MoveToOuterDisposeScope(), labels.MoveToOuterDisposeScope(), iterations, converged, inertia);
     }
 
@@ -62,7 +63,7 @@ public static class KMeans
         var nearest = SquaredDistances(x, x[chosen[0]].unsqueeze(0)).squeeze(1);
         while (chosen.Count < k)
         {
-            long next = nearest.sum().item<double>() > 0
+            long next = nearest.sum().ToDouble() > 0
                 ? multinomial(nearest.to(float64), 1, generator: generator).item<long>()
                 : Enumerable.Range(0, (int)n).Select(i => (long)i).First(i => !chosen.Contains(i));
             chosen.Add(next);

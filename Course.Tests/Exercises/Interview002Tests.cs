@@ -173,6 +173,22 @@ public sealed class InterviewParallelTests
             "one replica alone sees only its part of the batch");
     }
 
+    [Test]
+    public void AModuleMovesInPlaceButATensorsToReturnsACopy()
+    {
+        // model.cuda() moves the model itself; input.cuda() leaves input where it was and returns the moved copy,
+        // so it must be assigned: input = input.cuda(). Shown with a dtype change, which follows the same rule.
+        using var scope = NewDisposeScope();
+        var model = nn.Linear(3, 2);
+        model.to(float64);
+        Assert.That(model.parameters().All(p => p.dtype == ScalarType.Float64), "the module changed in place");
+        var input = randn(4, 3);
+        var moved = input.to(float64);
+        Assert.That(input.dtype, Is.EqualTo(ScalarType.Float32), "the tensor did not");
+        Assert.That(() => model.call(input), Throws.Exception, "model and data must match");
+        Assert.That(model.call(moved).shape, Is.EqualTo(new long[] { 4, 2 }));
+    }
+
     [Test, Category("Cuda")]
     public void ModelAndDataBothMoveToTheGpu()
     {
