@@ -44,7 +44,7 @@ public sealed class Checkpoint(string folder)
             if (File.Exists(updaterState)) updater.LoadState(updaterState);
             return JsonSerializer.Deserialize<EpochMetrics[]>(File.ReadAllText(Path.Combine(Folder, HistoryFile))) ?? [];
         }
-        catch (Exception e) when (e is IOException or JsonException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or InvalidDataException or JsonException or ArgumentException or InvalidOperationException)
         {
             throw new CourseException($"The checkpoint in '{Folder}' does not fit this model or is damaged ({e.Message}); delete the folder to start afresh.", e);
         }
