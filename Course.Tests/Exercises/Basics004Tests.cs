@@ -257,72 +257,124 @@ public sealed class BasicsAutogradTests
         Assert.That(Facts.Value.GradNullAfterModuleZeroGrad, "module.zero_grad() sets None, as PyTorch 2's default does");
     }
 
-    // The autograd tutorial's a and b: Q = 3a³ − b², dQ/da = 9a², dQ/db = −2b.
-    private static (Tensor A, Tensor B, Tensor Q) Tutorial()
+    // Exercises 19–26 run the source's snippets (Harvard CS197's exercises 35–43, which the notes list without code)
+    // on one shared ResNet-18 with the 1000-class head.
+    private static readonly Lazy<(ResNet Model, Tensor Data, Tensor Labels)> Shared = new(() =>
     {
-        var a = tensor(new[] { 2f, 3f }, requires_grad: true);
-        var b = tensor(new[] { 6f, 4f }, requires_grad: true);
-        return (a, b, 3 * a.pow(3) - b.pow(2));
+        manual_seed(1);
+        return (new ResNet(inputChannels: 3, numClasses: 1000), rand(1, 3, 64, 64), rand(1, 1000));
+    });
+
+    private static Tensor Conv1Weight(ResNet model) => model.named_parameters().First(p => p.name == "layers.0.0.weight").parameter;
+
+    private static (Tensor Loss1, Tensor Loss2) TwoLosses(bool sameData, bool samePredictions)
+    {
+        var (model, _, labels) = Shared.Value;
+        model.zero_grad();
+        var data1 = zeros(1, 3, 64, 64);
+        var data2 = ones(1, 3, 64, 64);
+        var predictions1 = model.call(data1);
+        var predictions2 = model.call(sameData ? data1 : data2);
+        var l = nn.CrossEntropyLoss();
+        return (l.call(predictions1, labels), l.call(samePredictions ? predictions1 : predictions2, labels));
     }
 
     [Test]
-    public void BackwardTwiceThroughAPowerFails()
+    public void TwoForwardPassesGiveTwoGraphs()
     {
-        var (_, _, Q) = Tutorial();
-        Q.sum().backward();
-        Assert.That(() => Q.sum().backward(), Throws.Exception.With.Message.Contains("backward through the graph a second time"),
-            "pow saved a and b for its gradient and backward freed them");
+        var (loss1, loss2) = TwoLosses(sameData: false, samePredictions: false);
+        loss1.backward();
+        Assert.That(() => loss2.backward(), Throws.Nothing, "loss2 has a graph of its own");
     }
 
     [Test]
-    public void BackwardTwiceThroughASumWorks()
+    public void TwoForwardPassesOnTheSameDataStillGiveTwoGraphs()
     {
-        var a = tensor(new[] { 2f, 3f }, requires_grad: true);
-        var b = tensor(new[] { 6f, 4f }, requires_grad: true);
-        var c = a + b;
-        c.sum().backward();
-        Assert.That(() => c.sum().backward(), Throws.Nothing, "addition saves no tensors, so nothing was freed");
-        Assert.That(NotesCheck.Floats(a.grad!), Is.EqualTo(new[] { 2f, 2f }));
+        var (loss1, loss2) = TwoLosses(sameData: true, samePredictions: false);
+        loss1.backward();
+        Assert.That(() => loss2.backward(), Throws.Nothing, "a second forward pass builds a second graph, even on the same input");
     }
 
     [Test]
-    public void BackwardOnANonScalarFails()
+    public void TwoLossesOfOnePredictionShareItsGraph()
     {
-        var (_, _, Q) = Tutorial();
-        Assert.That(() => Q.backward(), Throws.Exception.With.Message.Contains("grad can be implicitly created only for scalar outputs"));
+        var (loss1, loss2) = TwoLosses(sameData: false, samePredictions: true);
+        loss1.backward();
+        Assert.That(() => loss2.backward(), Throws.Exception.With.Message.Contains("backward through the graph a second time"),
+            "the first backward freed predictions1's saved tensors");
     }
 
     [Test]
-    public void RetainGraphOrAnExplicitGradientMakesThemWork()
+    public void RetainingTheGraphInTheFirstBackwardFixesIt()
     {
-        var (a, b, Q) = Tutorial();
-        Q.backward([ones_like(Q)]);
-        Assert.That(NotesCheck.Floats(a.grad!), Is.EqualTo(new[] { 36f, 81f }), "9a²");
-        Assert.That(NotesCheck.Floats(b.grad!), Is.EqualTo(new[] { -12f, -8f }), "−2b");
-        var (_, _, again) = Tutorial();
-        again.sum().backward(retain_graph: true);
-        Assert.That(() => again.sum().backward(), Throws.Nothing, "the first call kept the graph");
+        var (loss1, loss2) = TwoLosses(sameData: false, samePredictions: true);
+        loss1.backward(retain_graph: true);
+        Assert.That(() => loss2.backward(), Throws.Nothing);
+    }
+
+    private static (Tensor Grad, Tensor Loss) BackwardOnce()
+    {
+        var (model, data, labels) = Shared.Value;
+        model.zero_grad();
+        var loss1 = nn.CrossEntropyLoss().call(model.call(data), labels);
+        loss1.backward(retain_graph: true);
+        return (Conv1Weight(model).grad!, loss1);
     }
 
     [Test]
-    public void GradientsAddUpOverBackwardCalls()
+    public void ASecondBackwardDoublesTheGradient()
     {
-        var (a, _, Q) = Tutorial();
-        Q.sum().backward(retain_graph: true);
-        Q.sum().backward();
-        Assert.That(NotesCheck.Floats(a.grad!), Is.EqualTo(new[] { 72f, 162f }), "2 · 9a²");
+        // a = w.item(); loss1.backward(); b = w.item(); model.zero_grad(); c = w.item(); print(b // a, c)
+        var (model, _, _) = Shared.Value;
+        var (grad, loss1) = BackwardOnce();
+        var w = grad[0][0][0][0];
+        float a = w.item<float>();
+        loss1.backward();
+        float b = w.item<float>();
+        Assert.That(Math.Floor(b / a), Is.EqualTo(2.0), "b // a");
+        model.zero_grad(set_to_none: false);
+        Assert.That(w.item<float>(), Is.EqualTo(0f), "c with gradients zeroed in place (PyTorch 1.x, the source's answer 0.0)");
+
+        (grad, loss1) = BackwardOnce();
+        w = grad[0][0][0][0];
+        loss1.backward();
+        b = w.item<float>();
+        model.zero_grad();
+        Assert.That(Conv1Weight(model).grad, Is.Null, "PyTorch 2's default (and TorchSharp's) drops the gradient");
+        Assert.That(w.item<float>(), Is.EqualTo(b), "so c still reads the dropped tensor: b, not 0");
     }
 
     [Test]
-    public void OnlyLeavesKeepTheirGradient()
+    public void ViewsOfTheGradientFollowItsChanges()
     {
-        var (a, _, Q) = Tutorial();
-        Assert.That(a.is_leaf && !Q.is_leaf);
-        Q.sum().backward(retain_graph: true);
-        Assert.That(Q.grad, Is.Null, "Q is an intermediate result");
-        Q.retain_grad();
-        Q.sum().backward();
-        Assert.That(NotesCheck.Floats(Q.grad!), Is.EqualTo(new[] { 1f, 1f }), "unless retain_grad() asks for it");
+        // Without item(): a, b and c are views of the same gradient tensor.
+        var (model, _, _) = Shared.Value;
+        var (grad, loss1) = BackwardOnce();
+        var a = grad[0][0][0][0];
+        loss1.backward();
+        var b = Conv1Weight(model).grad![0][0][0][0];
+        Assert.That(a.item<float>(), Is.EqualTo(b.item<float>()), "a was updated in place by the second backward");
+        model.zero_grad(set_to_none: false);
+        var c = Conv1Weight(model).grad![0][0][0][0];
+        Assert.That(float.IsNaN(b.floor_divide(a).item<float>()), "b // a is 0 // 0: the source's tensor(nan)");
+        Assert.That(c.item<float>(), Is.EqualTo(0f));
+        BackwardOnce();
+        model.zero_grad();
+        Assert.That(Conv1Weight(model).grad, Is.Null, "with PyTorch 2's zero_grad() the third line fails: grad is None");
+    }
+
+    [Test]
+    public void SubIsNotInPlace()
+    {
+        var (net, X, Y) = ToyRegression();
+        (net.call(X) - Y).square().mean().backward();
+        var before = net.parameters().Select(p => p.detach().clone()).ToArray();
+        using (no_grad())
+            foreach (var f in net.parameters()) f.sub(f.grad! * 0.01);
+        Assert.That(net.parameters().Zip(before).All(p => p.First.equal(p.Second).all().item<bool>()), "sub returns a new tensor and the result is thrown away");
+        using (no_grad())
+            foreach (var f in net.parameters()) f.sub_(f.grad! * 0.01);
+        Assert.That(net.parameters().Zip(before).All(p => !p.First.equal(p.Second).all().item<bool>()), "sub_ updates in place");
     }
 
     private static (Sequential Net, Tensor X, Tensor Y) ToyRegression()
@@ -374,6 +426,24 @@ public sealed class BasicsAutogradTests
         }
         Assert.That(Train(zeroGradBeforeStep: false), Is.LessThan(1e-3));
         Assert.That(Train(zeroGradBeforeStep: true), Is.GreaterThan(1), "zeroing between backward and step never learns");
+    }
+
+    [Test]
+    public void OnlyTheStepChangesTheWeight()
+    {
+        // The source's follow-up: weight == orig after zero_grad, forward and backward (True, True, True), not after step (False).
+        var (model, data, labels) = Shared.Value;
+        var optimizer = optim.SGD(model.parameters(), 0.001, momentum: 0.9);
+        var weight = Conv1Weight(model)[0, 0, 0, 0];
+        var orig = weight.clone();
+        optimizer.zero_grad();
+        Assert.That(weight.equal(orig).item<bool>());
+        var loss = nn.CrossEntropyLoss().call(model.call(data), labels);
+        Assert.That(weight.equal(orig).item<bool>());
+        loss.backward();
+        Assert.That(weight.equal(orig).item<bool>());
+        optimizer.step();
+        Assert.That(weight.equal(orig).item<bool>(), Is.False, "weight is a view of the parameter, which step() updated");
     }
 }
 
@@ -452,10 +522,13 @@ public sealed class BasicsNetworkTests
         Assert.That(new OneHiddenLayerNet().named_parameters().Select(p => p.name), Is.EqualTo(new[] { "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias" }));
 
     [Test]
-    public void TheFirstParameterIsTheHiddenLayersWeight()
+    public void TheSecondParameterIsTheHiddenLayersBias()
     {
-        var first = new OneHiddenLayerNet().parameters().First();
-        Assert.That(first.shape, Is.EqualTo(new long[] { 100, 1024 }), "fc1.weight is (out_features, in_features)");
+        // print(list(net.parameters())[1].size())
+        var parameters = new OneHiddenLayerNet().named_parameters().ToArray();
+        Assert.That(parameters[1].name, Is.EqualTo("fc1.bias"));
+        Assert.That(parameters[1].parameter.shape, Is.EqualTo(new long[] { 100 }));
+        Assert.That(parameters[0].parameter.shape, Is.EqualTo(new long[] { 100, 1024 }), "fc1.weight is (out_features, in_features)");
     }
 
     [Test]
@@ -498,16 +571,49 @@ public sealed class BasicsCifarTests
 {
     private static Tensor PerExampleCrossEntropy(Tensor yHat, Tensor y) => F.cross_entropy(yHat, y, reduction: nn.Reduction.None);
 
-    // 3×8×8 "images" in [0, 1]; class 1 when the red channel is brighter than average.
+    // 3×8×8 "images" in [0, 1] whose red channel is a little brighter in class 1.
     private static (Tensor X, Tensor Y) Images(int count, int seed)
     {
         manual_seed(seed);
-        var x = rand(count, 3, 8, 8);
-        var y = (x[TensorIndex.Colon, 0].mean(dimensions: [1, 2]) > 0.5).to(int64);
+        var y = randint(0, 2, [count]);
+        var x = rand(count, 3, 8, 8) * 0.8;
+        x[TensorIndex.Colon, 0] += 0.2 * y.to(float32).reshape(-1, 1, 1);
         return (x, y);
     }
 
     private static Tensor Normalise(Tensor x) => (x - 0.5) / 0.5;
+
+    [Test]
+    public void SwappedSplitsTrainOnTheSmallSplitAndTestOnTheTrainingData()
+    {
+        // CIFAR-10 is not in the data store; Fashion-MNIST has the same layout (a large train split, a 10,000-image test split).
+        var data = FashionMnist.Load(TestEnvironment.Data);
+        Assert.That(data.TrainImages.shape[0], Is.EqualTo(60_000));
+        Assert.That(data.TestImages.shape[0], Is.EqualTo(10_000), "train=False gives the 10,000 test images: a sixth of the training data");
+    }
+
+    [Test]
+    public void AnUnshuffledTrainingSetRepeatsItsOrder()
+    {
+        var (x, y) = Images(512, 13);
+        var order = y.argsort();
+        var (sortedX, sortedY) = (x[order], y[order]);
+        var (testX, testY) = Images(512, 14);
+        var test = new ArrayLoader(testX, testY, 256, shuffle: false);
+        double Accuracy(bool shuffle)
+        {
+            manual_seed(15);
+            var net = nn.Sequential(nn.Flatten(), nn.Linear(192, 2));
+            var train = new ArrayLoader(sortedX, sortedY, 16, shuffle, seed: 16);
+            new ClassifierTrainer { Epochs = 2 }.Fit(net, train, test, PerExampleCrossEntropy, new OptimizerUpdater(optim.SGD(net.parameters(), 0.5)));
+            return Metrics.EvaluateAccuracy(net, test);
+        }
+        double shuffled = Accuracy(shuffle: true), sorted = Accuracy(shuffle: false);
+        Assert.That(shuffled, Is.GreaterThan(0.9));
+        Assert.That(sorted, Is.LessThan(0.6), "every epoch ends with a long run of class 1, so the network predicts class 1");
+        var unshuffled = new ArrayLoader(sortedX, sortedY, 16, shuffle: false);
+        Assert.That(unshuffled.First().X.equal(unshuffled.First().X).all().item<bool>(), "and every epoch repeats the same batches");
+    }
 
     [Test]
     public void ShufflingTheTestSetChangesNothingButTheOrder()

@@ -1013,6 +1013,9 @@ public sealed class NotesChapter6Tests
         var reshaped = transposed.reshape(12);
         reshaped[0] = tensor(-1L);
         Assert.That(X[0, 0].item<long>(), Is.EqualTo(99L), "reshape had to copy");
+        var flat = X.reshape(12);
+        flat[1] = tensor(-2L);
+        Assert.That(X[0, 1].item<long>(), Is.EqualTo(-2L), "but on a contiguous tensor reshape is a view too");
     }
 
     [Test]
