@@ -41,19 +41,24 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
 /// <summary>
 /// 7.6 ResNet-18 as the book builds it for Fashion-MNIST: <c>b1</c> (7×7 convolution, batch normalization, ReLU,
 /// 3/2 max-pool), four stages of two residual blocks (64, 128, 256, 512 channels; every stage but the first halves
-/// height and width), global average pooling and <c>Linear(512, 10)</c>.
+/// height and width), global average pooling and <c>Linear(512, 10)</c> (other input channels and classes on request).
 /// </summary>
 /// <remarks>Every pool is padded or adaptive, so any input size works (Fashion-MNIST's 28 reaches 1×1 in <c>b5</c>).</remarks>
 public sealed class ResNet : nn.Module<Tensor, Tensor>
 {
-    /// <summary><c>nn.Sequential(b1, b2, b3, b4, b5, nn.AdaptiveAvgPool2d((1,1)), nn.Flatten(), nn.Linear(512, 10))</c>.</summary>
+    /// <summary><c>nn.Sequential(b1, b2, b3, b4, b5, nn.AdaptiveAvgPool2d((1,1)), nn.Flatten(), nn.Linear(512, num_classes))</c>.</summary>
     public readonly Sequential layers;
 
-    /// <summary>Builds the book's ResNet for single-channel images and 10 classes.</summary>
-    public ResNet() : base(nameof(ResNet))
+    /// <summary>
+    /// Builds the book's ResNet: by default for single-channel images and 10 classes (Fashion-MNIST); 3 channels and
+    /// 1000 classes give the layout of torchvision's <c>resnet18()</c> (ImageNet), which the PyTorch basics exercises use.
+    /// </summary>
+    public ResNet(int inputChannels = 1, int numClasses = 10) : base(nameof(ResNet))
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputChannels, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
         var b1 = nn.Sequential(
-            nn.Conv2d(1, 64, kernel_size: 7, stride: 2, padding: 3),
+            nn.Conv2d(inputChannels, 64, kernel_size: 7, stride: 2, padding: 3),
             nn.BatchNorm2d(64), nn.ReLU(),
             nn.MaxPool2d(kernel_size: 3, stride: 2, padding: 1));
         var b2 = nn.Sequential(ResNetBlock(64, 64, 2, firstBlock: true));
@@ -62,7 +67,7 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         var b5 = nn.Sequential(ResNetBlock(256, 512, 2));
         layers = nn.Sequential(b1, b2, b3, b4, b5,
             nn.AdaptiveAvgPool2d((1, 1)),
-            nn.Flatten(), nn.Linear(512, 10));
+            nn.Flatten(), nn.Linear(512, numClasses));
         RegisterComponents();
     }
 
