@@ -71,11 +71,18 @@ public sealed class MultiHeadAttentionSection : ISection
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var attention = new MultiHeadAttention(100, 100, 100, numHiddens: 100, numHeads: 5, dropout: 0.5);
-        attention.eval();
+        var attention = BookAttention();
         var (X, Y) = (ones(2, 4, 100), ones(2, 6, 100));
         var output = attention.call(X, Y, Y, tensor(new long[] { 3, 2 }));
         ctx.Out.WriteLine($"attention(X (2, 4, 100), Y (2, 6, 100), Y, valid_lens [3, 2]).shape = {Printing.Shape(output)}");
         ctx.Out.WriteLine($"attention weights per head: {Printing.Shape(attention.AttentionWeights[0])}");
+    }
+
+    /// <summary>The book's example layer of 10.5 and 10.6, in evaluation mode: 100 hidden units in 5 heads, dropout 0.5.</summary>
+    public static MultiHeadAttention BookAttention()
+    {
+        var attention = new MultiHeadAttention(100, 100, 100, numHiddens: 100, numHeads: 5, dropout: 0.5);
+        attention.eval();
+        return attention;
     }
 }

@@ -50,8 +50,7 @@ public sealed class SelfAttentionAndPositionalEncoding : ISection
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var attention = new MultiHeadAttention(100, 100, 100, numHiddens: 100, numHeads: 5, dropout: 0.5);
-        attention.eval();
+        var attention = MultiHeadAttentionSection.BookAttention();
         var X = ones(2, 4, 100);
         ctx.Out.WriteLine($"self-attention(X, X, X, valid_lens [3, 2]).shape = {Printing.Shape(attention.call(X, X, X, tensor(new long[] { 3, 2 })))}");
 

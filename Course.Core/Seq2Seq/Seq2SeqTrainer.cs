@@ -1,6 +1,5 @@
 using System.Globalization;
 using Course.Core.Data;
-using Course.Core.Plotting;
 using Course.Core.Runtime;
 using Course.Core.Training;
 using TorchSharp;
@@ -23,26 +22,8 @@ public sealed record Seq2SeqHistory(IReadOnlyList<double> Losses, double TokensP
 /// decoder reads <c>&lt;bos&gt;</c> and the target shifted right), the summed loss back-propagated and the gradients
 /// clipped to norm θ. The loss reported is d2l's: the sum of the sequences' mean losses over the number of valid tokens.
 /// </summary>
-public sealed class Seq2SeqTrainer
+public sealed class Seq2SeqTrainer : SequenceTrainer
 {
-    /// <summary>Number of epochs.</summary>
-    public required int Epochs { get; init; }
-
-    /// <summary>Where the model and batches live.</summary>
-    public Device Device { get; init; } = CPU;
-
-    /// <summary>The gradient-clipping threshold θ (d2l: 1).</summary>
-    public double ClipTheta { get; init; } = 1;
-
-    /// <summary>Live loss curve, or null for none.</summary>
-    public Animator? Animator { get; init; }
-
-    /// <summary>Add a point to the animator every this many epochs, and after the last (d2l: 10).</summary>
-    public int PointsEvery { get; init; } = 10;
-
-    /// <summary>Live progress, or null to stay silent.</summary>
-    public ProgressLine? Progress { get; init; }
-
     /// <summary>Trains <paramref name="net"/> on <paramref name="data"/> with Adam at <paramref name="learningRate"/>; <paramref name="bos"/> is the target vocabulary's <c>&lt;bos&gt;</c>.</summary>
     public Seq2SeqHistory Fit(EncoderDecoder net, NmtLoader data, double learningRate, int bos)
     {

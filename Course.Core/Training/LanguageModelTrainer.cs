@@ -1,6 +1,5 @@
 using System.Globalization;
 using Course.Core.Data;
-using Course.Core.Plotting;
 using Course.Core.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -21,26 +20,8 @@ public sealed record LanguageModelHistory(IReadOnlyList<double> Perplexities, do
 /// at the batch); with random sampling it starts from zero for every batch. Gradients are clipped to norm θ before
 /// each update; every step runs in its own dispose scope; a NaN or infinite loss stops training with a clear error.
 /// </summary>
-public sealed class LanguageModelTrainer
+public sealed class LanguageModelTrainer : SequenceTrainer
 {
-    /// <summary>Number of epochs.</summary>
-    public required int Epochs { get; init; }
-
-    /// <summary>Where the model and batches live.</summary>
-    public Device Device { get; init; } = CPU;
-
-    /// <summary>The gradient-clipping threshold θ (d2l: 1).</summary>
-    public double ClipTheta { get; init; } = 1;
-
-    /// <summary>Live perplexity curve, or null for none.</summary>
-    public Animator? Animator { get; init; }
-
-    /// <summary>Add a point to the animator every this many epochs, and after the last (d2l: 10).</summary>
-    public int PointsEvery { get; init; } = 10;
-
-    /// <summary>Live progress, or null to stay silent.</summary>
-    public ProgressLine? Progress { get; init; }
-
     /// <summary>Called after each epoch with its number and perplexity.</summary>
     public Action<int, double>? EpochEnded { get; init; }
 
