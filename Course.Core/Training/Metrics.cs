@@ -52,34 +52,4 @@ public static class Metrics
         net.train(wasTraining);
         return metric[0] / metric[1];
     }
-
-    /// <summary>
-    /// Precision TP / (TP + FP): the fraction of the items flagged positive (<paramref name="predicted"/> true or
-    /// non-zero) that are positive in <paramref name="actual"/>; NaN when nothing is flagged.
-    /// </summary>
-    public static double Precision(Tensor predicted, Tensor actual)
-    {
-        var (truePositives, flagged, _) = Counts(predicted, actual);
-        return flagged == 0 ? double.NaN : (double)truePositives / flagged;
-    }
-
-    /// <summary>
-    /// Recall TP / (TP + FN): the fraction of the positives in <paramref name="actual"/> that are flagged in
-    /// <paramref name="predicted"/>; NaN when there are no positives.
-    /// </summary>
-    public static double Recall(Tensor predicted, Tensor actual)
-    {
-        var (truePositives, _, positives) = Counts(predicted, actual);
-        return positives == 0 ? double.NaN : (double)truePositives / positives;
-    }
-
-    private static (long TruePositives, long Flagged, long Positives) Counts(Tensor predicted, Tensor actual)
-    {
-        if (!predicted.shape.SequenceEqual(actual.shape))
-            throw new ArgumentException($"The predictions ({string.Join(", ", predicted.shape)}) and the labels ({string.Join(", ", actual.shape)}) must have one shape.");
-        using var scope = NewDisposeScope();
-        var p = predicted.to(ScalarType.Bool);
-        var a = actual.to(ScalarType.Bool);
-        return (p.logical_and(a).sum().item<long>(), p.sum().item<long>(), a.sum().item<long>());
-    }
 }

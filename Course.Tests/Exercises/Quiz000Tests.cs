@@ -472,11 +472,11 @@ public sealed class QuizMetricsTests
         var isPoster = tensor(new[] { true, true, true, true, false, false, false, false, false, false });
         var scores = tensor(new[] { 0.9f, 0.8f, 0.4f, 0.3f, 0.7f, 0.35f, 0.2f, 0.1f, 0.05f, 0.5f });
         var strict = scores.gt(0.6f);
-        Assert.That(Metrics.Precision(strict, isPoster), Is.EqualTo(2.0 / 3).Within(1e-12));
-        Assert.That(Metrics.Recall(strict, isPoster), Is.EqualTo(0.5));
+        Assert.That(BinaryConfusion.FromTensors(strict, isPoster).Precision, Is.EqualTo(2.0 / 3).Within(1e-12));
+        Assert.That(BinaryConfusion.FromTensors(strict, isPoster).Recall, Is.EqualTo(0.5));
         var lenient = scores.gt(0.25f);
-        Assert.That(Metrics.Recall(lenient, isPoster), Is.EqualTo(1.0), "every poster found");
-        Assert.That(Metrics.Precision(lenient, isPoster), Is.EqualTo(4.0 / 7).Within(1e-12), "at the price of false alarms");
+        Assert.That(BinaryConfusion.FromTensors(lenient, isPoster).Recall, Is.EqualTo(1.0), "every poster found");
+        Assert.That(BinaryConfusion.FromTensors(lenient, isPoster).Precision, Is.EqualTo(4.0 / 7).Within(1e-12), "at the price of false alarms");
     }
 
     /// <summary>
