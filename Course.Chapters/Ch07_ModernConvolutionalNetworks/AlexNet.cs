@@ -68,11 +68,9 @@ public sealed class AlexNetSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(128);
-        double lr = ctx.LearningRate(0.01);
-        int size = InputResolution.Resolve(ctx, book: 224, AlexNet.MinimumInput, "AlexNet");
-        var net = new AlexNet(size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+        var run = CnnRun.Settings(ctx, "AlexNet", bookBatchSize: 128, bookLr: 0.01, bookResize: 224, minimum: AlexNet.MinimumInput);
+        var net = new AlexNet(run.Size);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        run.Train(ctx, net);
     }
 }

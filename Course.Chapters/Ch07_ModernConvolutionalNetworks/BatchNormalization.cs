@@ -167,12 +167,10 @@ public sealed class BatchNormSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(1.0);
-        int size = InputResolution.Resolve(ctx, book: 28, BatchNormLeNet.MinimumInput, "LeNet");
-        var net = new BatchNormLeNet(concise: false, size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize), lr, epochs);
+        var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
+        var net = new BatchNormLeNet(concise: false, run.Size);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        run.Train(ctx, net);
         // The scale and shift the first batch normalization layer learned.
         var first = (BatchNorm)net.layers[1];
         ctx.Out.Show("gamma", first.gamma.reshape(-1));
@@ -187,11 +185,9 @@ public sealed class BatchNormConciseSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(1.0);
-        int size = InputResolution.Resolve(ctx, book: 28, BatchNormLeNet.MinimumInput, "LeNet");
-        var net = new BatchNormLeNet(concise: true, size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize), lr, epochs);
+        var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
+        var net = new BatchNormLeNet(concise: true, run.Size);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        run.Train(ctx, net);
     }
 }

@@ -112,11 +112,9 @@ public sealed class DenseNetSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.1);
-        int size = InputResolution.Resolve(ctx, book: 96, DenseNet.MinimumInput, "DenseNet");
+        var run = CnnRun.Settings(ctx, "DenseNet", bookBatchSize: 256, bookLr: 0.1, bookResize: 96, minimum: DenseNet.MinimumInput);
         var net = new DenseNet();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        run.Train(ctx, net);
     }
 }

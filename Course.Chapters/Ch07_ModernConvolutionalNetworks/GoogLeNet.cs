@@ -102,11 +102,9 @@ public sealed class GoogLeNetSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(128);
-        double lr = ctx.LearningRate(0.1);
-        int size = InputResolution.Resolve(ctx, book: 96, minimum: 1, "GoogLeNet");
+        var run = CnnRun.Settings(ctx, "GoogLeNet", bookBatchSize: 128, bookLr: 0.1, bookResize: 96, minimum: 1);
         var net = new GoogLeNet();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, size, size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        run.Train(ctx, net);
     }
 }

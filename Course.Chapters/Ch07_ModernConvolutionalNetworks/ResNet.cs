@@ -102,12 +102,10 @@ public sealed class ResNetSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.05);
-        int size = InputResolution.Resolve(ctx, book: 96, minimum: 1, "ResNet");
+        var run = CnnRun.Settings(ctx, "ResNet", bookBatchSize: 256, bookLr: 0.05, bookResize: 96, minimum: 1);
         var net = new ResNet();
         int shown = InputResolution.ForShapeTable(ctx, book: 224);
         ShapeTable.Print(ctx.Out, net.layers, 1, 1, shown, shown);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+        run.Train(ctx, net);
     }
 }

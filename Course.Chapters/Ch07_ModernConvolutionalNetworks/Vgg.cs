@@ -79,11 +79,9 @@ public sealed class VggSection : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(128);
-        double lr = ctx.LearningRate(0.05);
-        int size = InputResolution.Resolve(ctx, book: 224, Vgg.MinimumInput, "VGG");
-        using (var full = new Vgg(Vgg.ConvArch, size)) ShapeTable.Print(ctx.Out, full.layers, 1, 1, size, size);
-        var net = new Vgg(Vgg.Small(ratio: 4), size);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize, resize: size), lr, epochs);
+        var run = CnnRun.Settings(ctx, "VGG", bookBatchSize: 128, bookLr: 0.05, bookResize: 224, minimum: Vgg.MinimumInput);
+        using (var full = new Vgg(Vgg.ConvArch, run.Size)) ShapeTable.Print(ctx.Out, full.layers, 1, 1, run.Size, run.Size);
+        var net = new Vgg(Vgg.Small(ratio: 4), run.Size);
+        run.Train(ctx, net);
     }
 }
