@@ -19,6 +19,17 @@ public sealed class Chapter7Tests
     private static float[] Values(Tensor t) => t.detach().cpu().to(float32).reshape(-1).data<float>().ToArray();
 
     /// <summary>The walk as "Layer (d0, d1, …)" strings, which read like the book's tables in a failure message.</summary>
+    /// <summary>Gives the scratch and the concise batch norm the same random, non-trivial γ and β.</summary>
+    private static void SameScaleAndShift(BatchNorm scratch, NormBase concise, long features)
+    {
+        var gamma = rand(features) + 0.5;
+        var beta = randn(features);
+        concise.weight!.copy_(gamma);
+        concise.bias!.copy_(beta);
+        scratch.gamma.copy_(gamma.reshape(scratch.gamma.shape));
+        scratch.beta.copy_(beta.reshape(scratch.beta.shape));
+    }
+
     private static string[] Shapes(Sequential net, params long[] input) =>
         [.. ShapeTable.Walk(net, input).Select(row => $"{row.Layer} ({string.Join(", ", row.Shape)})")];
 
@@ -276,12 +287,7 @@ public sealed class Chapter7Tests
         using (no_grad())
         {
             // The same non-trivial scale and shift in both.
-            var gamma = rand(features) + 0.5;
-            var beta = randn(features);
-            concise.weight!.copy_(gamma);
-            concise.bias!.copy_(beta);
-            scratch.gamma.copy_(gamma.reshape(scratch.gamma.shape));
-            scratch.beta.copy_(beta.reshape(scratch.beta.shape));
+            SameScaleAndShift(scratch, concise, features);
         }
         scratch.train();
         concise.train();
@@ -328,12 +334,7 @@ public sealed class Chapter7Tests
             concise.running_var!.copy_(variance);
             scratch.moving_mean.copy_(mean.reshape(scratch.moving_mean.shape));
             scratch.moving_var.copy_(variance.reshape(scratch.moving_var.shape));
-            var gamma = rand(features) + 0.5;
-            var beta = randn(features);
-            concise.weight!.copy_(gamma);
-            concise.bias!.copy_(beta);
-            scratch.gamma.copy_(gamma.reshape(scratch.gamma.shape));
-            scratch.beta.copy_(beta.reshape(scratch.beta.shape));
+            SameScaleAndShift(scratch, concise, features);
         }
         scratch.eval();
         concise.eval();
