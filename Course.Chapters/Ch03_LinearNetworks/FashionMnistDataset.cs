@@ -23,7 +23,7 @@ public sealed class FashionMnistDataset : ISection
         ImageGrid.Save(ctx.Figure("examples"), data.TrainImages.narrow(0, 0, 18), 2, 9, FashionMnist.GetLabels(first18));
 
         int batchSize = ctx.BatchSize(256);
-        var (train, _) = data.Loaders(batchSize, limit: ctx.Limit, seed: ctx.Options.Seed, device: ctx.Device);
+        var (train, _) = data.Loaders(batchSize, limit: ctx.Limit, seed: ctx.Options.Seed);
         var timer = new Timer();
         foreach (var (x, y) in train)
         {
@@ -35,7 +35,7 @@ public sealed class FashionMnistDataset : ISection
         ctx.Metric("read_sec", seconds);
         ctx.Metric("train_examples", train.Count);
 
-        var (resized, _) = data.Loaders(32, resize: 64, seed: ctx.Options.Seed, device: ctx.Device);
+        var (resized, _) = data.Loaders(32, resize: 64, seed: ctx.Options.Seed);
         using var scope = NewDisposeScope();
         var (images, labels) = resized.First();
         ctx.Out.WriteLine($"resize=64: X ({string.Join(", ", images.shape)}) {images.dtype}, y ({string.Join(", ", labels.shape)}) {labels.dtype}");

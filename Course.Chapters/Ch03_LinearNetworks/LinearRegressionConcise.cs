@@ -33,7 +33,7 @@ public sealed class LinearRegressionConcise : ISection
         var (features, labels) = LinearRegressionScratch.Data(ctx.Limit ?? 1000);
         var net = Net();
         var losses = LinearRegressionScratch.Fit(ctx, net, features, labels, SquaredError,
-            new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, batchSize);
+            Updaters.Sgd(lr), epochs, batchSize);
         var linear = (Linear)net[0];
         LinearRegressionScratch.ReportRecovery(ctx, linear.weight!.detach().reshape(-1), linear.bias!.detach(), losses);
     }

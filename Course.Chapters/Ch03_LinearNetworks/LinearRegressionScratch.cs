@@ -56,17 +56,17 @@ public sealed class LinearRegressionScratch : ISection
             new AxesStyle { XLabel = "features[:, 1]", YLabel = "labels" });
 
         var net = new LinearRegressionModel(2);
-        var losses = Fit(ctx, net, features, labels, SquaredLoss, new MinibatchSgd(net.parameters(), lr), epochs, batchSize);
+        var losses = Fit(ctx, net, features, labels, SquaredLoss, Updaters.ScratchSgd(lr), epochs, batchSize);
         ReportRecovery(ctx, net.w.detach().reshape(-1), net.b.detach(), losses);
     }
 
     /// <summary>Trains a regression model on (features, labels) and prints d2l's <c>epoch N, loss L</c> lines.</summary>
     public static IReadOnlyList<double> Fit(RunContext ctx, nn.Module<Tensor, Tensor> net, Tensor features, Tensor labels,
-        Func<Tensor, Tensor, Tensor> loss, IUpdater updater, int epochs, int batchSize)
+        Func<Tensor, Tensor, Tensor> loss, UpdaterFactory updater, int epochs, int batchSize)
     {
-        var train = new ArrayLoader(features, labels, batchSize, shuffle: true, ctx.Options.Seed, ctx.Device);
-        var all = new ArrayLoader(features, labels, (int)features.shape[0], shuffle: false, device: ctx.Device);
-        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device }.Fit(net, train, loss, updater, all);
+        var train = new ArrayLoader(features, labels, batchSize, shuffle: true, ctx.Options.Seed);
+        var all = new ArrayLoader(features, labels, (int)features.shape[0], shuffle: false);
+        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint() }.Fit(net, train, loss, updater, all);
         var losses = history.Select(h => h[0]).ToArray();
         for (int i = 0; i < losses.Length; i++)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F6}"));

@@ -48,9 +48,9 @@ public sealed class SoftmaxRegressionScratch : ISection
         int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
         double lr = ctx.LearningRate(0.1);
         var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = new SoftmaxRegressionModel().to(ctx.Device);
+        var net = new SoftmaxRegressionModel();
         FashionMnistClassification.Train(ctx, net, data, SoftmaxRegressionModel.CrossEntropy,
-            new MinibatchSgd(net.parameters(), lr), epochs, ylim: (0.3, 0.9));
+            Updaters.ScratchSgd(lr), epochs, ylim: (0.3, 0.9));
         var predictions = PredictionGrid.Save(ctx.Figure("predictions"), net, data.Test);
         ctx.Out.WriteLine("predictions (true → predicted): " + string.Join(", ", predictions.Select(p => $"{p.True} → {p.Predicted}")));
     }

@@ -24,8 +24,8 @@ public sealed class DropoutConcise : ISection
         int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
         double lr = ctx.LearningRate(0.5);
         var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = Net(ctx.Hyper("dropout1", 0.2), ctx.Hyper("dropout2", 0.5)).to(ctx.Device);
+        var net = Net(ctx.Hyper("dropout1", 0.2), ctx.Hyper("dropout2", 0.5));
         FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, ylim: (0.3, 0.9));
+            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
     }
 }

@@ -59,8 +59,8 @@ public sealed class DropoutScratch : ISection
         double lr = ctx.LearningRate(0.5);
         var (p1, p2) = (ctx.Hyper("dropout1", 0.2), ctx.Hyper("dropout2", 0.5));
         var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = new DropoutMlp(p1, p2).to(ctx.Device);
+        var net = new DropoutMlp(p1, p2);
         FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, ylim: (0.3, 0.9));
+            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
     }
 }

@@ -74,14 +74,20 @@ public sealed class KaggleHousePrices : ISection
     /// d2l's <c>train</c>: Adam on the MSE, batches of <c>BatchSize</c>; returns the log-rmse of each evaluation set
     /// per epoch.
     /// </summary>
-    public static IReadOnlyList<double[]> Train(RunContext ctx, Sequential net, Tensor X, Tensor y, Settings settings,
+    public static IReadOnlyList<double[]> Train(RunContext ctx, string name, Sequential net, Tensor X, Tensor y, Settings settings,
         Animator? animator, params (Tensor X, Tensor Y)[] evaluateOn)
     {
-        var trainer = new RegressionTrainer { Epochs = settings.Epochs, Device = ctx.Device, Evaluate = LogRmse, Animator = animator };
-        var optimizer = optim.Adam(net.parameters(), lr: settings.LearningRate, weight_decay: settings.WeightDecay);
-        return trainer.Fit(net, new ArrayLoader(X, y, settings.BatchSize, shuffle: true, ctx.Options.Seed, ctx.Device),
-            (yHat, target) => (yHat - target).square().reshape(-1), new OptimizerUpdater(optimizer),
-            evaluateOn.Select(d => new ArrayLoader(d.X, d.Y, 1024, shuffle: false, device: ctx.Device)).ToArray());
+        var trainer = new RegressionTrainer
+        {
+            Epochs = settings.Epochs,
+            Device = ctx.Device,
+            Evaluate = LogRmse,
+            Animator = animator,
+            Checkpoint = ctx.Checkpoint(name),
+        };
+        return trainer.Fit(net, new ArrayLoader(X, y, settings.BatchSize, shuffle: true, ctx.Options.Seed),
+            (yHat, target) => (yHat - target).square().reshape(-1), Updaters.Adam(settings.LearningRate, settings.WeightDecay),
+            evaluateOn.Select(d => new ArrayLoader(d.X, d.Y, 1024, shuffle: false)).ToArray());
     }
 
     /// <summary>
@@ -107,7 +113,7 @@ public sealed class KaggleHousePrices : ISection
         {
             var (trainX, trainY, validX, validY) = KFoldData(settings.K, i, data.TrainFeatures, data.TrainLabels);
             var animator = i == 0 ? new Animator(ctx.Figure("k-fold"), ["train", "valid"], LogAxes(settings.Epochs, "rmse")) : null;
-            var losses = Train(ctx, makeNet(inputs), trainX, trainY, settings, animator, (trainX, trainY), (validX, validY));
+            var losses = Train(ctx, $"fold-{i + 1}", makeNet(inputs), trainX, trainY, settings, animator, (trainX, trainY), (validX, validY));
             var (train, valid) = (losses[^1][0], losses[^1][1]);
             trainSum += train;
             validSum += valid;
@@ -120,7 +126,7 @@ public sealed class KaggleHousePrices : ISection
         ctx.Metric("mean_valid_log_rmse", validSum / settings.K);
 
         var net = makeNet(inputs);
-        var final = Train(ctx, net, data.TrainFeatures, data.TrainLabels, settings,
+        var final = Train(ctx, "final", net, data.TrainFeatures, data.TrainLabels, settings,
             new Animator(ctx.Figure("train"), ["train"], LogAxes(settings.Epochs, "log rmse")), (data.TrainFeatures, data.TrainLabels));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train log rmse {final[^1][0]:F6}"));
         ctx.Metric("final_train_log_rmse", final[^1][0]);
@@ -131,11 +137,8 @@ public sealed class KaggleHousePrices : ISection
     /// <summary>Predicts the test houses and writes Kaggle's <c>Id,SalePrice</c> file.</summary>
     public static void WriteSubmission(string path, nn.Module<Tensor, Tensor> net, HouseData data)
     {
-        float[] predictions;
-        net.eval();
-        using (no_grad())
-        using (var scope = NewDisposeScope())
-            predictions = net.call(data.TestFeatures.to(net.parameters().First().device)).cpu().reshape(-1).data<float>().ToArray();
+        using var prices = net.Predict(data.TestFeatures);
+        float[] predictions = prices.reshape(-1).data<float>().ToArray();
         var lines = data.TestIds.Zip(predictions, (id, price) => string.Create(CultureInfo.InvariantCulture, $"{id},{price}"));
         File.WriteAllLines(path, lines.Prepend("Id,SalePrice"));
     }

@@ -21,8 +21,8 @@ public sealed class MlpConcise : ISection
         int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
         double lr = ctx.LearningRate(0.1);
         var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = Net().to(ctx.Device);
+        var net = Net();
         FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, ylim: (0.3, 0.9));
+            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
     }
 }

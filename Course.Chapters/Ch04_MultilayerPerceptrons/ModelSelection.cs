@@ -53,13 +53,14 @@ public sealed class ModelSelection : ISection
             Epochs = epochs,
             Device = ctx.Device,
             PointsEvery = 20,
+            Checkpoint = ctx.Checkpoint(figure ?? "fit"),
             Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
                 new AxesStyle { XLabel = "epoch", YLabel = "loss", YScale = Scale.Log, XLim = (1, epochs), YLim = (1e-3, 1e2) }),
         };
-        var losses = trainer.Fit(net, new ArrayLoader(train, trainLabels, batchSize, shuffle: true, ctx.Options.Seed, ctx.Device),
-            SquaredError, new OptimizerUpdater(optim.SGD(net.parameters(), lr)),
-            new ArrayLoader(train, trainLabels, batchSize, shuffle: false, device: ctx.Device),
-            new ArrayLoader(test, testLabels, batchSize, shuffle: false, device: ctx.Device));
+        var losses = trainer.Fit(net, new ArrayLoader(train, trainLabels, batchSize, shuffle: true, ctx.Options.Seed),
+            SquaredError, Updaters.Sgd(lr),
+            new ArrayLoader(train, trainLabels, batchSize, shuffle: false),
+            new ArrayLoader(test, testLabels, batchSize, shuffle: false));
         return (((Linear)net[0]).weight!.detach().cpu().reshape(-1), losses);
     }
 

@@ -36,9 +36,9 @@ public sealed class WeightDecay : ISection
         var (train, test) = Data();
         var net = new LinearRegressionModel(Inputs);
         using (no_grad()) nn.init.normal_(net.w);
-        var losses = Trainer(ctx, epochs, figure, LinearRegressionScratch.SquaredLoss).Fit(net, Loader(ctx, train, shuffle: true),
+        var losses = Trainer(ctx, epochs, $"scratch-lambda-{lambda:0}", figure, LinearRegressionScratch.SquaredLoss).Fit(net, Loader(ctx, train, shuffle: true),
             (yHat, y) => LinearRegressionScratch.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
-            new MinibatchSgd(net.parameters(), lr), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+            Updaters.ScratchSgd(lr), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
         return (net.w.detach().norm().item<float>(), losses);
     }
 
@@ -51,9 +51,13 @@ public sealed class WeightDecay : ISection
         {
             foreach (var p in linear.parameters()) nn.init.normal_(p);
         }
-        var optimizer = optim.SGD([new SGD.ParamGroup([linear.weight!], lr: lr, weight_decay: weightDecay), new SGD.ParamGroup([linear.bias!], lr: lr)], lr);
-        var losses = Trainer(ctx, epochs, figure, ModelSelection.SquaredError).Fit(nn.Sequential(linear), Loader(ctx, train, shuffle: true),
-            ModelSelection.SquaredError, new OptimizerUpdater(optimizer), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+        var updater = Updaters.Optimizer<Sequential>(net =>
+        {
+            var moved = (Linear)net[0];
+            return optim.SGD([new SGD.ParamGroup([moved.weight!], lr: lr, weight_decay: weightDecay), new SGD.ParamGroup([moved.bias!], lr: lr)], lr);
+        });
+        var losses = Trainer(ctx, epochs, $"concise-wd-{weightDecay:0}", figure, ModelSelection.SquaredError).Fit(nn.Sequential(linear), Loader(ctx, train, shuffle: true),
+            ModelSelection.SquaredError, updater, Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
         return (linear.weight!.detach().norm().item<float>(), losses);
     }
 
@@ -83,11 +87,12 @@ public sealed class WeightDecay : ISection
         ctx.Metric($"{key}_test_loss", losses[^1][1]);
     }
 
-    /// <summary>d2l's loop of 4.5: the test loss is <paramref name="evaluationLoss"/> without the penalty, plotted every 5 epochs.</summary>
-    private static RegressionTrainer Trainer(RunContext ctx, int epochs, string? figure, Func<Tensor, Tensor, Tensor> evaluationLoss) => new()
+    /// <summary>d2l's loop of 4.5: the test loss is <paramref name="evaluationLoss"/> without the penalty, plotted every 5 epochs; <paramref name="name"/> names its checkpoint.</summary>
+    private static RegressionTrainer Trainer(RunContext ctx, int epochs, string name, string? figure, Func<Tensor, Tensor, Tensor> evaluationLoss) => new()
     {
         Epochs = epochs,
         Device = ctx.Device,
+        Checkpoint = ctx.Checkpoint(name),
         PointsEvery = 5,
         Evaluate = (net, data) => Metrics.EvaluateLoss(net, data, evaluationLoss),
         Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
@@ -95,5 +100,5 @@ public sealed class WeightDecay : ISection
     };
 
     private static ArrayLoader Loader(RunContext ctx, (Tensor X, Tensor Y) data, bool shuffle) =>
-        new(data.X, data.Y, BatchSize, shuffle, ctx.Options.Seed, ctx.Device);
+        new(data.X, data.Y, BatchSize, shuffle, ctx.Options.Seed);
 }

@@ -14,14 +14,15 @@ public static class LanguageModelRun
 {
     /// <summary>Trains <paramref name="net"/>; <paramref name="name"/> tells runs of one section apart in figures and metrics.</summary>
     public static LanguageModelHistory Train(RunContext ctx, RecurrentLanguageModel net, SeqDataLoader data, Vocab vocab,
-        IUpdater updater, int epochs, string name)
+        UpdaterFactory updater, int epochs, string name)
     {
-        string Predict(string prefix) => LanguageModelTrainer.Predict(prefix, 50, net, vocab, ctx.Device);
+        string Predict(string prefix) => LanguageModelTrainer.Predict(prefix, 50, net, vocab);
         var trainer = new LanguageModelTrainer
         {
             Epochs = epochs,
             Device = ctx.Device,
             Progress = ctx.Progress,
+            Checkpoint = ctx.Checkpoint(name),
             Animator = new Animator(ctx.Figure($"perplexity-{name}"), [name], new AxesStyle { XLabel = "epoch", YLabel = "perplexity", XLim = (10, epochs) }),
             EpochEnded = (epoch, _) =>
             {

@@ -87,8 +87,8 @@ public sealed class RnnConcise : ISection
         int epochs = ctx.Epochs(500), batchSize = ctx.BatchSize(32), numSteps = ctx.Hyper("num_steps", 35), hiddens = ctx.Hyper("num_hiddens", 256);
         double lr = ctx.LearningRate(1);
         var (data, vocab) = TimeMachine.LoadData(ctx.Data, batchSize, numSteps, seed: (int)ctx.Options.Seed);
-        var net = new RnnModel(RecurrentLayer.Rnn, vocab.Count, hiddens).to(ctx.Device);
-        ctx.Out.WriteLine($"before training: {LanguageModelTrainer.Predict("time traveller", 10, net, vocab, ctx.Device)}");
-        LanguageModelRun.Train(ctx, net, data, vocab, new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, "sequential");
+        var net = new RnnModel(RecurrentLayer.Rnn, vocab.Count, hiddens);
+        ctx.Out.WriteLine($"before training: {LanguageModelTrainer.Predict("time traveller", 10, net, vocab)}");
+        LanguageModelRun.Train(ctx, net, data, vocab, Updaters.Sgd(lr), epochs, "sequential");
     }
 }

@@ -56,7 +56,7 @@ public sealed class RnnScratch : ISection
             var (data, vocab) = TimeMachine.LoadData(ctx.Data, batchSize, numSteps, random, seed: (int)ctx.Options.Seed);
             var net = new RnnScratchModel(vocab.Count, hiddens);
             string name = random ? "random" : "sequential";
-            LanguageModelRun.Train(ctx, net, data, vocab, new MinibatchSgd(net.parameters(), lr), epochs, name);
+            LanguageModelRun.Train(ctx, net, data, vocab, Updaters.ScratchSgd(lr), epochs, name);
         }
     }
 }

@@ -50,11 +50,8 @@ public sealed class SequenceModels : ISection
     {
         long rows = x.shape[0] - Tau - maxSteps + 1;
         var columns = Enumerable.Range(0, Tau).Select(i => x.narrow(0, i, rows)).ToList();
-        using (no_grad())
-        {
-            for (int i = Tau; i < Tau + maxSteps; i++)
-                columns.Add(net.call(stack(columns.GetRange(i - Tau, Tau).ToArray(), 1)).reshape(-1));
-        }
+        for (int i = Tau; i < Tau + maxSteps; i++)
+            columns.Add(net.Predict(stack(columns.GetRange(i - Tau, Tau).ToArray(), 1)).reshape(-1));
         return stack(columns.ToArray(), 1);
     }
 
@@ -67,14 +64,13 @@ public sealed class SequenceModels : ISection
         var (features, labels) = Windows(x);
         var net = Net();
         var train = new ArrayLoader(features.narrow(0, 0, trainCount), labels.narrow(0, 0, trainCount), batchSize, shuffle: true, ctx.Options.Seed);
-        var losses = new RegressionTrainer { Epochs = epochs }.Fit(net, train, ModelSelection.SquaredError,
-            new OptimizerUpdater(optim.Adam(net.parameters(), lr)), train);
+        var losses = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint() }.Fit(net, train, ModelSelection.SquaredError,
+            Updaters.Adam(lr), train);
         for (int i = 0; i < losses.Count; i++)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss: {losses[i][0]:F6}"));
 
         double[] time = Enumerable.Range(1, T).Select(t => (double)t).ToArray();
-        Tensor onestep;
-        using (no_grad()) onestep = net.call(features).reshape(-1);
+        var onestep = net.Predict(features).reshape(-1);
         LineChart.Save(ctx.Figure("one-step"),
             [new LineSeries("data", time, Doubles(x)), new LineSeries("1-step preds", time[Tau..], Doubles(onestep))],
             new AxesStyle { XLabel = "time", YLabel = "x", XLim = (1, T) });

@@ -14,8 +14,8 @@ public static class RecurrentRuns
     public static void ScratchAndConcise(RunContext ctx, Func<int, RecurrentLanguageModel> scratch, RecurrentLayer concise)
     {
         var (data, vocab, epochs, lr) = Setup(ctx, bookLr: 1);
-        var model = scratch(vocab.Count).to(ctx.Device);
-        LanguageModelRun.Train(ctx, model, data, vocab, new MinibatchSgd(model.parameters(), lr), epochs, "scratch");
+        var model = scratch(vocab.Count);
+        LanguageModelRun.Train(ctx, model, data, vocab, Updaters.ScratchSgd(lr), epochs, "scratch");
         Concise(ctx, new RnnModel(concise, vocab.Count, 256), data, vocab, epochs, lr, "concise");
     }
 
@@ -36,7 +36,6 @@ public static class RecurrentRuns
 
     private static void Concise(RunContext ctx, RnnModel model, SeqDataLoader data, Vocab vocab, int epochs, double lr, string name)
     {
-        model.to(ctx.Device);
-        LanguageModelRun.Train(ctx, model, data, vocab, new OptimizerUpdater(optim.SGD(model.parameters(), lr)), epochs, name);
+        LanguageModelRun.Train(ctx, model, data, vocab, Updaters.Sgd(lr), epochs, name);
     }
 }

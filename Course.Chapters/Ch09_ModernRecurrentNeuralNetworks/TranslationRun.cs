@@ -3,6 +3,7 @@ using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
 using Course.Core.Seq2Seq;
+using Course.Core.Training;
 
 namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 
@@ -35,13 +36,14 @@ public static class TranslationRun
             Epochs = epochs,
             Device = ctx.Device,
             Progress = ctx.Progress,
+            Checkpoint = ctx.Checkpoint(),
             Animator = new Animator(ctx.Figure("loss"), ["train"], new AxesStyle { XLabel = "epoch", YLabel = "loss", XLim = (10, epochs) }),
         };
-        var history = trainer.Fit(net, data, lr, target["<bos>"]);
+        var history = trainer.Fit(net, data, Updaters.Adam(lr), target["<bos>"]);
         ctx.Out.WriteLine(history.SummaryLine(Devices.Describe(ctx.Device)));
         ctx.Metric("loss", history.Losses[^1]);
         ctx.Metric("tokens_per_sec", history.TokensPerSecond);
-        return new Translator(net, source, target, numSteps, ctx.Device);
+        return new Translator(net, source, target, numSteps);
     }
 
     /// <summary>The book's closing lines: <c>go . =&gt; va !, bleu 1.000</c> for each test pair, with greedy search.</summary>

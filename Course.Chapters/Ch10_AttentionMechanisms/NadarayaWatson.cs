@@ -114,7 +114,7 @@ public sealed class NadarayaWatson : ISection
         double lr = ctx.LearningRate(0.5);
         var (xTrain, yTrain) = TrainingSet(nTrain);
         (xTrain, yTrain) = (xTrain.to(ctx.Device), yTrain.to(ctx.Device));
-        var xTest = arange(0, 5, 0.1, dtype: float32, device: ctx.Device);
+        var xTest = arange(0, 5, 0.1, dtype: float32);
         int nTest = (int)xTest.shape[0];
         var yTruth = F(xTest);
 

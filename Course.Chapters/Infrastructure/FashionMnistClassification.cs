@@ -40,7 +40,7 @@ public static class FashionMnistClassification
         resize = ctx.Options.Resize ?? resize;
         if (resize is { } size) ctx.Hyper("resize", size);
         if (ctx.Limit is { } limit) ctx.Hyper("limit", limit);
-        return FashionMnist.Load(ctx.Data).Loaders(batchSize, resize, ctx.Limit, ctx.Options.Seed, ctx.Device);
+        return FashionMnist.Load(ctx.Data).Loaders(batchSize, resize, ctx.Limit, ctx.Options.Seed);
     }
 
     /// <summary>
@@ -57,8 +57,7 @@ public static class FashionMnistClassification
                 else if (module is TorchSharp.Modules.Conv2d conv) nn.init.xavier_uniform_(conv.weight);
             }
         }
-        net.to(ctx.Device);
-        return Train(ctx, net, data, CrossEntropy(), new OptimizerUpdater(optim.SGD(net.parameters(), lr)), epochs, pointsPerEpoch: 5);
+        return Train(ctx, net, data, CrossEntropy(), Updaters.Sgd(lr), epochs, pointsPerEpoch: 5);
     }
 
     /// <summary>
@@ -67,7 +66,7 @@ public static class FashionMnistClassification
     /// train_loss, train_acc, test_acc, examples_per_sec and the process memory after epoch 2 and the last epoch.
     /// </summary>
     public static ClassifierHistory Train(RunContext ctx, nn.Module<Tensor, Tensor> net, (ArrayLoader Train, ArrayLoader Test) data,
-        Func<Tensor, Tensor, Tensor> loss, IUpdater updater, int epochs, int pointsPerEpoch = 1, (double, double)? ylim = null)
+        Func<Tensor, Tensor, Tensor> loss, UpdaterFactory updater, int epochs, int pointsPerEpoch = 1, (double, double)? ylim = null)
     {
         var trainer = new ClassifierTrainer
         {
@@ -78,11 +77,11 @@ public static class FashionMnistClassification
                 new AxesStyle { XLabel = "epoch", XLim = (1, epochs), YLim = ylim }),
             TensorBoard = ctx.TensorBoard,
             Progress = ctx.Progress,
-            Checkpoint = ctx.Options.CheckpointDir is { } dir ? new Checkpoint(dir) : null,
-            EpochEnded = m =>
+            Checkpoint = ctx.Checkpoint(),
+            EpochEnded = (epoch, _) =>
             {
                 double megabytes = Environment.WorkingSet / 1e6;
-                if (m.Epoch == 2) ctx.Metric("memory_mb_epoch_2", megabytes);
+                if (epoch == 2) ctx.Metric("memory_mb_epoch_2", megabytes);
                 ctx.Metric("memory_mb_last_epoch", megabytes);
             },
         };

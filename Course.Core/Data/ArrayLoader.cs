@@ -6,11 +6,11 @@ namespace Course.Core.Data;
 /// <summary>
 /// Minibatches over tensors held in memory (d2l's <c>load_array</c>, 3.3, and the loaders of
 /// <c>load_data_fashion_mnist</c>, 3.5): a batch is an index into the contiguous tensors, never a per-sample copy.
-/// A shuffling loader draws a new order each epoch from its own seeded generator. Batches move to
-/// <see cref="Device"/>, where an optional transform (e.g. a resize) then runs on them.
-/// The caller owns each yielded batch; the training loops attach it to their per-step dispose scope.
+/// A shuffling loader draws a new order each epoch from its own seeded generator. An optional transform (e.g. a
+/// resize, as torchvision's transforms run in d2l's <c>DataLoader</c>) runs on each batch. Batches are CPU tensors:
+/// the training core moves them to the run's device. The caller owns each yielded batch.
 /// </summary>
-public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
+public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>, IEpochOrder
 {
     private readonly Tensor _features;
     private readonly Tensor _labels;
@@ -19,7 +19,7 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     /// <summary>Batches of <paramref name="batchSize"/> over the first dimension of the two tensors.</summary>
     public ArrayLoader(Tensor features, Tensor labels, int batchSize, bool shuffle, long seed = 0,
-        Device? device = null, Func<Tensor, Tensor>? transform = null)
+        Func<Tensor, Tensor>? transform = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         if (features.shape[0] != labels.shape[0])
@@ -28,7 +28,6 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
         _labels = labels;
         BatchSize = batchSize;
         _generator = shuffle ? new Generator(unchecked((ulong)seed)) : null;
-        Device = device ?? CPU;
         _transform = transform;
     }
 
@@ -40,9 +39,6 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     /// <summary>Number of batches per epoch.</summary>
     public int BatchCount => (Count + BatchSize - 1) / BatchSize;
-
-    /// <summary>Where batches are moved to.</summary>
-    public Device Device { get; }
 
     /// <summary>Whether each epoch visits the examples in a new random order.</summary>
     public bool Shuffles => _generator is not null;
@@ -60,6 +56,13 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <inheritdoc />
+    public void SkipEpochs(int epochs)
+    {
+        if (_generator is null) return;
+        for (int i = 0; i < epochs; i++) randperm(Count, generator: _generator).Dispose();
+    }
+
     private (Tensor X, Tensor Y) Batch(int start, int length)
     {
         using var scope = NewDisposeScope();
@@ -74,8 +77,7 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>
 
     private (Tensor X, Tensor Y) Finish(Tensor x, Tensor y, TorchSharp.DisposeScope scope)
     {
-        x = x.to(Device);
         if (_transform is not null) x = _transform(x);
-        return scope.MoveToOuter(x, y.to(Device));
+        return scope.MoveToOuter(x, y);
     }
 }

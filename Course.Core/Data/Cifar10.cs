@@ -145,14 +145,14 @@ public sealed class Cifar10
     /// <paramref name="testTransform"/> (e.g. <see cref="Normalize"/>); <paramref name="limit"/> keeps the first N examples.
     /// </summary>
     public (ArrayLoader Train, ArrayLoader Test) Loaders(int batchSize, ITransform? trainTransform = null, ITransform? testTransform = null,
-        int? limit = null, long seed = 0, Device? device = null)
+        int? limit = null, long seed = 0)
     {
         var toFloat = new ConvertImageDtype();
         ITransform train = trainTransform is null ? toFloat : new Compose(toFloat, trainTransform);
         ITransform test = testTransform is null ? toFloat : new Compose(toFloat, testTransform);
         return (
-            new ArrayLoader(First(TrainImages, limit), First(TrainLabels, limit), batchSize, shuffle: true, seed, device, train.Apply),
-            new ArrayLoader(First(TestImages, limit), First(TestLabels, limit), batchSize, shuffle: false, seed, device, test.Apply));
+            new ArrayLoader(First(TrainImages, limit), First(TrainLabels, limit), batchSize, shuffle: true, seed, train.Apply),
+            new ArrayLoader(First(TestImages, limit), First(TestLabels, limit), batchSize, shuffle: false, seed, test.Apply));
     }
 
     private static Tensor First(Tensor tensor, int? limit) =>

@@ -62,13 +62,13 @@ public sealed class FashionMnist
     /// <paramref name="resize"/> scales each batch to resize×resize (bilinear) as it is drawn; <paramref name="limit"/>
     /// keeps the first N training examples (and at most N test examples) for quick runs.
     /// </summary>
-    public (ArrayLoader Train, ArrayLoader Test) Loaders(int batchSize, int? resize = null, int? limit = null, long seed = 0, Device? device = null)
+    public (ArrayLoader Train, ArrayLoader Test) Loaders(int batchSize, int? resize = null, int? limit = null, long seed = 0)
     {
         if (resize is <= 0) throw new CourseException($"resize must be a positive number of pixels, not {resize}.");
         Func<Tensor, Tensor>? transform = resize is { } size ? batch => Resize(batch, size) : null;
         return (
-            new ArrayLoader(First(TrainImages, limit), First(TrainLabels, limit), batchSize, shuffle: true, seed, device, transform),
-            new ArrayLoader(First(TestImages, limit), First(TestLabels, limit), batchSize, shuffle: false, seed, device, transform));
+            new ArrayLoader(First(TrainImages, limit), First(TrainLabels, limit), batchSize, shuffle: true, seed, transform),
+            new ArrayLoader(First(TestImages, limit), First(TestLabels, limit), batchSize, shuffle: false, seed, transform));
     }
 
     /// <summary>Resizes a batch (N, C, H, W) to (N, C, size, size), as torchvision's <c>Resize</c> does before <c>ToTensor</c>.</summary>

@@ -4,7 +4,7 @@ namespace Course.Core.Data;
 
 /// <summary>Shuffled minibatches of (X, X valid length, Y, Y valid length) for d2l's machine translation (9.5).</summary>
 public sealed class NmtLoader(Tensor source, Tensor sourceValid, Tensor target, Tensor targetValid, int batchSize, long seed)
-    : IEnumerable<(Tensor X, Tensor XValidLength, Tensor Y, Tensor YValidLength)>
+    : IEnumerable<(Tensor X, Tensor XValidLength, Tensor Y, Tensor YValidLength)>, IEpochOrder
 {
     private readonly Generator _generator = new(unchecked((ulong)seed));
 
@@ -23,4 +23,10 @@ public sealed class NmtLoader(Tensor source, Tensor sourceValid, Tensor target, 
     }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public void SkipEpochs(int epochs)
+    {
+        for (int i = 0; i < epochs; i++) randperm(Count, generator: _generator).Dispose();
+    }
 }

@@ -9,7 +9,7 @@ namespace Course.Core.Data;
 /// batches) or sequential partitioning (<c>seq_data_iter_sequential</c>: batch i+1 continues batch i row by row).
 /// Each epoch draws a new random offset (and order) from the loader's seeded <see cref="Random"/>.
 /// </summary>
-public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
+public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>, IEpochOrder
 {
     private readonly int[] _corpus;
     private readonly Random _random;
@@ -41,6 +41,21 @@ public sealed class SeqDataLoader : IEnumerable<(Tensor X, Tensor Y)>
         : SequentialBatches(_corpus, BatchSize, NumSteps, _random.Next(NumSteps + 1))).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <inheritdoc />
+    public void SkipEpochs(int epochs)
+    {
+        for (int i = 0; i < epochs; i++)
+        {
+            if (!UseRandomIter)
+            {
+                _random.Next(NumSteps + 1);
+                continue;
+            }
+            int offset = _random.Next(NumSteps);
+            Shuffled(new int[(_corpus.Length - offset - 1) / NumSteps]);
+        }
+    }
 
     /// <summary>
     /// <c>seq_data_iter_random</c> after its random choices: the corpus from <paramref name="offset"/>, cut into

@@ -1,5 +1,7 @@
 using Course.Core.Data;
+using System.Globalization;
 using Course.Core.Plotting;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -27,7 +29,11 @@ public sealed class RunContext : IDisposable
         Data = data ?? new DataStore(options.DataDir);
         Progress = new ProgressLine(Out);
         Output = new RunDirectory(options.OutDir, id);
+        Id = id;
     }
+
+    /// <summary>The section's id.</summary>
+    public string Id { get; }
 
     /// <summary>The run's options.</summary>
     public RunOptions Options { get; }
@@ -80,6 +86,22 @@ public sealed class RunContext : IDisposable
 
     /// <summary>Records a final metric for <c>metrics.json</c>.</summary>
     public void Metric(string name, double value) => _metrics[name] = value;
+
+    /// <summary>
+    /// The checkpoint of the run's training called <paramref name="name"/> (a section that trains several models names
+    /// each), in a folder of that name under <c>--checkpoint</c>; null without <c>--checkpoint</c>. It is tagged with the
+    /// section, the seed, <c>--limit</c>, <c>--resize</c> and every hyperparameter recorded so far but the epochs, so it
+    /// resumes only the same run.
+    /// </summary>
+    public Checkpoint? Checkpoint(string name = "model")
+    {
+        if (Options.CheckpointDir is not { } folder) return null;
+        var settings = _hyperparameters.Where(h => !h.Key.StartsWith("epochs", StringComparison.Ordinal))
+            .OrderBy(h => h.Key, StringComparer.Ordinal)
+            .Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Key}={h.Value}"));
+        string identity = string.Join(", ", new[] { $"section {Id}/{name}", $"seed={Options.Seed}" }.Concat(settings));
+        return new Checkpoint(Path.Combine(folder, name), identity);
+    }
 
     /// <summary>The path of a PNG figure in the run folder.</summary>
     public string Figure(string name) => Output.File(name + ".png");

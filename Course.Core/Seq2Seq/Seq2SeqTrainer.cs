@@ -1,8 +1,6 @@
 using System.Globalization;
 using Course.Core.Data;
-using Course.Core.Runtime;
 using Course.Core.Training;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -18,51 +16,44 @@ public sealed record Seq2SeqHistory(IReadOnlyList<double> Losses, double TokensP
 
 /// <summary>
 /// The sequence-to-sequence training loop, d2l's <c>train_seq2seq</c> (9.7), used by 9.7, 9.8 and chapter 10:
-/// Xavier-uniform weights for every Linear and GRU, Adam, <see cref="MaskedSoftmaxCELoss"/>, teacher forcing (the
-/// decoder reads <c>&lt;bos&gt;</c> and the target shifted right), the summed loss back-propagated and the gradients
-/// clipped to norm θ. The loss reported is d2l's: the sum of the sequences' mean losses over the number of valid tokens.
+/// Xavier-uniform weights for every Linear and GRU, <see cref="MaskedSoftmaxCELoss"/>, teacher forcing (the decoder
+/// reads <c>&lt;bos&gt;</c> and the target shifted right), the summed loss back-propagated and the gradients clipped to
+/// norm θ, with the updater it is given (d2l: Adam). The loss reported is d2l's: the sum of the sequences' mean
+/// losses over the number of valid tokens, summed on the device and read once per epoch.
 /// </summary>
 public sealed class Seq2SeqTrainer : SequenceTrainer
 {
-    /// <summary>Trains <paramref name="net"/> on <paramref name="data"/> with Adam at <paramref name="learningRate"/>; <paramref name="bos"/> is the target vocabulary's <c>&lt;bos&gt;</c>.</summary>
-    public Seq2SeqHistory Fit(EncoderDecoder net, NmtLoader data, double learningRate, int bos)
+    /// <inheritdoc />
+    protected override string MetricName => "loss";
+
+    /// <summary>Trains <paramref name="net"/> on <paramref name="data"/> with the updater <paramref name="updater"/> builds; <paramref name="bos"/> is the target vocabulary's <c>&lt;bos&gt;</c>.</summary>
+    public Seq2SeqHistory Fit(EncoderDecoder net, NmtLoader data, UpdaterFactory updater, int bos)
     {
         net.apply(XavierInitWeights);
-        net.to(Device);
-        using var optimizer = optim.Adam(net.parameters(), learningRate);
-        net.train();
-        var losses = new List<double>();
-        double tokens = 0, seconds = 0;
-        for (int epoch = 1; epoch <= Epochs; epoch++)
+        var run = Begin(net, updater, data);
+        foreach (int epoch in run.EpochsLeft)
         {
-            var metric = new Accumulator(2);
-            var timer = new Training.Timer();
+            net.train();
+            using var sums = new DeviceSums(2, Device);
             foreach (var batch in data)
             {
-                using var step = NewDisposeScope();
-                foreach (var part in new[] { batch.X, batch.XValidLength, batch.Y, batch.YValidLength }) step.Attach(part);
-                var (X, xValidLen, Y, yValidLen) = (batch.X.to(Device), batch.XValidLength.to(Device), batch.Y.to(Device), batch.YValidLength.to(Device));
-                var bosColumn = full(Y.shape[0], 1, bos, dtype: Y.dtype, device: Device);
-                var decoderInput = cat([bosColumn, Y[.., ..^1]], 1);
-                var (yHat, _) = net.call(X, decoderInput, xValidLen);
-                var loss = MaskedSoftmaxCELoss.Compute(yHat, Y, yValidLen).sum();
-                optimizer.zero_grad();
-                loss.backward();
-                LanguageModelTrainer.GradClipping(net.parameters(), ClipTheta);
-                optimizer.step();
-                double lossSum = loss.item<float>();
-                if (!double.IsFinite(lossSum))
-                    throw new CourseException($"Training diverged: the loss became {lossSum} in epoch {epoch}; try a smaller learning rate (--lr).");
-                metric.Add(lossSum, yValidLen.sum().item<long>());
+                run.Step([batch.X, batch.XValidLength, batch.Y, batch.YValidLength], on =>
+                {
+                    var (X, xValidLen, Y, yValidLen) = (on[0], on[1], on[2], on[3]);
+                    run.Verify(("the source batch", X), ("the source lengths", xValidLen), ("the target batch", Y), ("the target lengths", yValidLen));
+                    var bosColumn = full(Y.shape[0], 1, bos, dtype: Y.dtype, device: Device);
+                    var decoderInput = cat([bosColumn, Y[.., ..^1]], 1);
+                    var (yHat, _) = net.call(X, decoderInput, xValidLen);
+                    var loss = MaskedSoftmaxCELoss.Compute(yHat, Y, yValidLen).sum();
+                    run.Updater.Step(loss, () => GradClipping(net.parameters(), ClipTheta));
+                    sums.Add(loss, yValidLen.sum());
+                });
             }
-            seconds += timer.Stop();
-            tokens += metric[1];
-            losses.Add(metric[0] / metric[1]);
-            if (epoch % PointsEvery == 0 || epoch == Epochs) Animator?.Add(epoch, losses[^1]);
-            Progress?.Report(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{Epochs}  loss {losses[^1]:F3}  {tokens / seconds:F0} tokens/sec"));
+            double[] sum = sums.Read();
+            TrainingRun<double>.EnsureFinite([sum[0] / sum[1]], epoch);
+            run.EndEpoch(sum[0] / sum[1], sum[1]);
         }
-        Progress?.Clear();
-        return new Seq2SeqHistory(losses, seconds > 0 ? tokens / seconds : 0);
+        return new Seq2SeqHistory(run.History.Select(e => e.Metrics).ToArray(), run.PerSecond);
     }
 
     /// <summary>d2l's <c>xavier_init_weights</c>: Xavier-uniform weights for Linear layers and every weight matrix of a GRU.</summary>

@@ -1,5 +1,6 @@
 using Course.Core.Data;
 using TorchSharp;
+using Course.Core.Training;
 using static TorchSharp.torch;
 
 namespace Course.Core.Seq2Seq;
@@ -24,9 +25,12 @@ public sealed record Translation(IReadOnlyList<string> Tokens, double LogProbabi
 /// Translating one sentence with a trained <see cref="EncoderDecoder"/>: d2l's <c>predict_seq2seq</c> (greedy
 /// search, 9.7) and the beam search the book describes in 9.8. The decoder is fed one token at a time and its state
 /// carried, so the decoder sees exactly what it saw in training except that its inputs are its own predictions.
+/// It runs where the model is.
 /// </summary>
-public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targetVocab, int numSteps, Device device)
+public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targetVocab, int numSteps)
 {
+    private Device Device => net.DeviceOf();
+
     /// <summary>d2l's <c>predict_seq2seq</c>: the most likely next token at every step, until <c>&lt;eos&gt;</c> or <c>num_steps</c> tokens.</summary>
     /// <param name="sentence">The source sentence, words separated by spaces.</param>
     /// <param name="saveAttentionWeights">Keep the attention weights (d2l's <c>save_attention_weights</c>) in <see cref="Translation.Attention"/>.</param>
@@ -37,7 +41,7 @@ public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targ
         var state = net.decoder.InitState(net.encoder.call(encoderX, validLen), validLen);
         var encoderAttention = Saved(net.encoder);
         var decoderAttention = new List<IReadOnlyList<Tensor>>();
-        var decoderX = tensor(new long[] { targetVocab["<bos>"] }, device: device).reshape(1, 1);
+        var decoderX = tensor(new long[] { targetVocab["<bos>"] }, device: Device).reshape(1, 1);
         var output = new List<int>();
         double logProbability = 0;
         int length = numSteps;
@@ -87,7 +91,7 @@ public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targ
                 foreach (var beam in beams)
                 {
                     int last = beam.Tokens.Count == 0 ? targetVocab["<bos>"] : beam.Tokens[^1];
-                    var (y, state) = net.decoder.call(tensor(new long[] { last }, device: device).reshape(1, 1), beam.State);
+                    var (y, state) = net.decoder.call(tensor(new long[] { last }, device: Device).reshape(1, 1), beam.State);
                     var logProbabilities = y[0, 0].log_softmax(0);
                     var (values, indices) = logProbabilities.topk(Math.Min(beamSize, (int)logProbabilities.shape[0]));
                     float[] top = values.cpu().data<float>().ToArray();
@@ -111,25 +115,17 @@ public sealed class Translator(EncoderDecoder net, Vocab sourceVocab, Vocab targ
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        bool wasTraining = net.training;
-        net.eval();
-        try
-        {
-            return search();
-        }
-        finally
-        {
-            net.train(wasTraining);
-        }
+        using var evaluating = net.Evaluating();
+        return search();
     }
 
     /// <summary>The source as d2l's <c>predict_seq2seq</c> prepares it: lower-cased words and <c>&lt;eos&gt;</c>, padded or truncated to <c>num_steps</c>; the valid length is counted before truncation, as in d2l.</summary>
     private (Tensor X, Tensor ValidLength) Encode(string sentence)
     {
         int[] tokens = [.. sourceVocab.ToIndices(sentence.ToLowerInvariant().Split(' ')), sourceVocab["<eos>"]];
-        var validLength = tensor(new long[] { tokens.Length }, device: device);
+        var validLength = tensor(new long[] { tokens.Length }, device: Device);
         int[] padded = FraEng.TruncatePad(tokens, numSteps, sourceVocab["<pad>"]);
-        return (tensor(padded.Select(i => (long)i).ToArray(), device: device).unsqueeze(0), validLength);
+        return (tensor(padded.Select(i => (long)i).ToArray(), device: Device).unsqueeze(0), validLength);
     }
 
     private sealed record Hypothesis(IReadOnlyList<int> Tokens, double LogProbability, Tensor?[] State);

@@ -4,16 +4,19 @@ using static TorchSharp.torch;
 namespace Course.Core.Training;
 
 /// <summary>
-/// One optimisation step from the per-example losses of a minibatch: backward and parameter update. It stands for
-/// d2l's two kinds of <c>updater</c> in <c>train_epoch_ch3</c> (3.6): a torch optimizer or the from-scratch <c>sgd</c>.
+/// One optimisation step from a minibatch's scalar loss: backward and parameter update. It stands for d2l's two kinds
+/// of <c>updater</c> in <c>train_epoch_ch3</c> (3.6): a torch optimizer or the from-scratch <c>sgd</c>.
 /// </summary>
 public interface IUpdater
 {
+    /// <summary>The parameters the updater changes: the training core checks them against the model's own.</summary>
+    IEnumerable<Tensor> Parameters { get; }
+
     /// <summary>
-    /// Back-propagates the mean of <paramref name="perExampleLoss"/>, runs <paramref name="beforeUpdate"/> on the
-    /// gradients (e.g. d2l's <c>grad_clipping</c>, 8.5) and updates the parameters.
+    /// Back-propagates the scalar <paramref name="loss"/>, runs <paramref name="beforeUpdate"/> on the gradients (e.g.
+    /// d2l's <c>grad_clipping</c>, 8.5) and updates the parameters.
     /// </summary>
-    void Step(Tensor perExampleLoss, Action? beforeUpdate = null);
+    void Step(Tensor loss, Action? beforeUpdate = null);
 
     /// <summary>Writes the updater's state (e.g. momentum buffers) for a checkpoint.</summary>
     void SaveState(string path) { }
@@ -22,18 +25,45 @@ public interface IUpdater
     void LoadState(string path) { }
 }
 
-/// <summary>A torch optimizer as an updater: <c>zero_grad</c>, backward of the mean loss, <c>step</c>.</summary>
+/// <summary>
+/// Builds a run's updater from its model. The training core calls it after it has moved the model to the run's device,
+/// so the updater holds the moved parameters (TorchSharp's <c>Module.to</c> replaces them on a device change).
+/// </summary>
+public delegate IUpdater UpdaterFactory(nn.Module model);
+
+/// <summary>The updaters the book uses, as factories the training core calls once the model is on its device.</summary>
+public static class Updaters
+{
+    /// <summary><c>torch.optim.SGD(net.parameters(), lr, weight_decay)</c>.</summary>
+    public static UpdaterFactory Sgd(double lr, double weightDecay = 0) =>
+        model => new OptimizerUpdater(optim.SGD(model.parameters(), lr, weight_decay: weightDecay));
+
+    /// <summary><c>torch.optim.Adam(net.parameters(), lr, weight_decay)</c>.</summary>
+    public static UpdaterFactory Adam(double lr, double weightDecay = 0) =>
+        model => new OptimizerUpdater(optim.Adam(model.parameters(), lr, weight_decay: weightDecay));
+
+    /// <summary>d2l's from-scratch <c>sgd(params, lr, batch_size)</c> (3.2) over every parameter of the model.</summary>
+    public static UpdaterFactory ScratchSgd(double lr) => model => new MinibatchSgd(model.parameters(), lr);
+
+    /// <summary>Any torch optimizer, built by <paramref name="build"/> from the moved model (e.g. with parameter groups, 4.5).</summary>
+    public static UpdaterFactory Optimizer<TModel>(Func<TModel, OptimizerHelper> build) where TModel : nn.Module =>
+        model => new OptimizerUpdater(build((TModel)model));
+}
+
+/// <summary>A torch optimizer as an updater: <c>zero_grad</c>, backward, <c>step</c>.</summary>
 public sealed class OptimizerUpdater(OptimizerHelper optimizer) : IUpdater
 {
     /// <summary>The wrapped optimizer.</summary>
     public OptimizerHelper Optimizer { get; } = optimizer;
 
     /// <inheritdoc />
-    public void Step(Tensor perExampleLoss, Action? beforeUpdate = null)
+    public IEnumerable<Tensor> Parameters => Optimizer.parameters();
+
+    /// <inheritdoc />
+    public void Step(Tensor loss, Action? beforeUpdate = null)
     {
         Optimizer.zero_grad();
-        using var mean = perExampleLoss.mean();
-        mean.backward();
+        loss.backward();
         beforeUpdate?.Invoke();
         Optimizer.step();
     }
@@ -47,8 +77,9 @@ public sealed class OptimizerUpdater(OptimizerHelper optimizer) : IUpdater
 
 /// <summary>
 /// d2l's from-scratch <c>sgd(params, lr, batch_size)</c> (3.2): d2l back-propagates the summed loss and divides by the
-/// batch size in the update; this backs up the mean loss and updates with <c>param -= lr * param.grad</c>, which is the
-/// same step, and gives the mean's gradients to clip (8.5). The gradients are zeroed after the update.
+/// batch size in the update; the training loops back up the mean loss instead and this updates with
+/// <c>param -= lr * param.grad</c>, which is the same step, and gives the mean's gradients to clip (8.5). The gradients
+/// are zeroed after the update.
 /// </summary>
 public sealed class MinibatchSgd(IEnumerable<Tensor> parameters, double learningRate) : IUpdater
 {
@@ -58,9 +89,12 @@ public sealed class MinibatchSgd(IEnumerable<Tensor> parameters, double learning
     public double LearningRate { get; } = learningRate;
 
     /// <inheritdoc />
-    public void Step(Tensor perExampleLoss, Action? beforeUpdate = null)
+    public IEnumerable<Tensor> Parameters => _parameters;
+
+    /// <inheritdoc />
+    public void Step(Tensor loss, Action? beforeUpdate = null)
     {
-        using (var mean = perExampleLoss.mean()) mean.backward();
+        loss.backward();
         beforeUpdate?.Invoke();
         Update(_parameters, LearningRate, batchSize: 1);
     }

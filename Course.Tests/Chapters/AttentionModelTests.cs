@@ -2,6 +2,7 @@ using Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 using Course.Chapters.Ch10_AttentionMechanisms;
 using Course.Core.Data;
 using Course.Core.Seq2Seq;
+using Course.Core.Training;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -191,9 +192,9 @@ public sealed class AttentionModelTests
         var net = model == "bahdanau"
             ? BahdanauAttention.Build(source, target, new TranslationSizes(32, 32, 2, 0.1))
             : Transformer.Build(source, target, Transformer.Sizes(32, 4, 0.1), numLayers: 2);
-        var history = new Seq2SeqTrainer { Epochs = 60 }.Fit(net, data, 0.005, target["<bos>"]);
+        var history = new Seq2SeqTrainer { Epochs = 60 }.Fit(net, data, Updaters.Adam(0.005), target["<bos>"]);
         TestContext.Out.WriteLine($"{model}: loss {history.Losses[0]:F3} → {history.Losses[^1]:F3}");
-        var translator = new Translator(net, source, target, 10, CPU);
+        var translator = new Translator(net, source, target, 10);
         foreach (var (english, french) in TranslationRun.TestPairs)
             TestContext.Out.WriteLine($"{english} => {translator.Greedy(english).Text} ({french})");
         Assert.That(history.Losses[0], Is.GreaterThan(0.2));

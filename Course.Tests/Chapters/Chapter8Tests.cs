@@ -100,10 +100,10 @@ public sealed class RecurrentNetworkTests
         var a = tensor(new[] { 3f }).requires_grad_(true);
         var b = tensor(new[] { 4f }).requires_grad_(true);
         (a.square() / 2 + b.square() / 2).sum().backward();
-        Course.Core.Training.LanguageModelTrainer.GradClipping([a, b], 1);
+        Course.Core.Training.SequenceTrainer.GradClipping([a, b], 1);
         Assert.That(a.grad!.item<float>(), Is.EqualTo(0.6f).Within(1e-6));
         Assert.That(b.grad!.item<float>(), Is.EqualTo(0.8f).Within(1e-6));
-        Course.Core.Training.LanguageModelTrainer.GradClipping([a, b], 10);
+        Course.Core.Training.SequenceTrainer.GradClipping([a, b], 10);
         Assert.That(b.grad!.item<float>(), Is.EqualTo(0.8f).Within(1e-6), "below θ nothing changes");
     }
 
@@ -149,11 +149,11 @@ public sealed class RecurrentNetworkTests
         var (data, vocab) = TimeMachine.LoadData(TestEnvironment.Data, 32, 35, seed: 1);
         var net = new RnnScratchModel(vocab.Count, 128);
         var history = new Course.Core.Training.LanguageModelTrainer { Epochs = 60 }
-            .Fit(net, data, new Course.Core.Training.MinibatchSgd(net.parameters(), 1));
+            .Fit(net, data, Course.Core.Training.Updaters.ScratchSgd(1));
         // A uniform guess has perplexity 28; the book's 512 hidden units reach about 1 after 500 epochs.
         Assert.That(history.Perplexities[0], Is.GreaterThan(15));
         Assert.That(history.Perplexities[^1], Is.LessThan(9.5));
-        Assert.That(Course.Core.Training.LanguageModelTrainer.Predict("time traveller", 10, net, vocab, CPU), Has.Length.EqualTo(24));
+        Assert.That(Course.Core.Training.LanguageModelTrainer.Predict("time traveller", 10, net, vocab), Has.Length.EqualTo(24));
     }
 }
 

@@ -83,7 +83,7 @@ public sealed class Chapter9Tests
         manual_seed(23);
         var (data, vocab) = TimeMachine.LoadData(TestEnvironment.Data, 32, 35, seed: 1);
         var net = new RnnModel(RecurrentLayer.Gru, vocab.Count, 128);
-        var history = new LanguageModelTrainer { Epochs = 40 }.Fit(net, data, new OptimizerUpdater(optim.SGD(net.parameters(), 1)));
+        var history = new LanguageModelTrainer { Epochs = 40 }.Fit(net, data, Updaters.Sgd(1));
         // From about the uniform 28 to below 10; the book's 500 epochs reach 1.0.
         Assert.That(history.Perplexities[0], Is.GreaterThan(15));
         Assert.That(history.Perplexities[^1], Is.LessThan(10));
@@ -195,11 +195,11 @@ public sealed class Seq2SeqModelTests
         manual_seed(33);
         var (data, source, target) = FraEng.LoadData(TestEnvironment.Data, batchSize: 64, numSteps: 10, seed: 1);
         var net = SequenceToSequence.Build(source, target, new TranslationSizes(32, 32, 2, 0.1));
-        var history = new Seq2SeqTrainer { Epochs = 60 }.Fit(net, data, 0.005, target["<bos>"]);
+        var history = new Seq2SeqTrainer { Epochs = 60 }.Fit(net, data, Updaters.Adam(0.005), target["<bos>"]);
         TestContext.Out.WriteLine($"losses {history.Losses[0]:F3} → {history.Losses[^1]:F3}");
         Assert.That(history.Losses[0], Is.GreaterThan(0.2));
         Assert.That(history.Losses[^1], Is.LessThan(0.08));
-        var translator = new Translator(net, source, target, 10, CPU);
+        var translator = new Translator(net, source, target, 10);
         foreach (var (english, _) in TranslationRun.TestPairs)
         {
             var (greedy, beam) = (translator.Greedy(english), translator.BeamSearch(english, 1));

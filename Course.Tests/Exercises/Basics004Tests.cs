@@ -605,7 +605,7 @@ public sealed class BasicsCifarTests
             manual_seed(15);
             var net = nn.Sequential(nn.Flatten(), nn.Linear(192, 2));
             var train = new ArrayLoader(sortedX, sortedY, 16, shuffle, seed: 16);
-            new ClassifierTrainer { Epochs = 2 }.Fit(net, train, test, PerExampleCrossEntropy, new OptimizerUpdater(optim.SGD(net.parameters(), 0.5)));
+            new ClassifierTrainer { Epochs = 2 }.Fit(net, train, test, PerExampleCrossEntropy, Updaters.Sgd(0.5));
             return Metrics.EvaluateAccuracy(net, test);
         }
         double shuffled = Accuracy(shuffle: true), sorted = Accuracy(shuffle: false);
@@ -635,7 +635,7 @@ public sealed class BasicsCifarTests
         var net = nn.Sequential(nn.Flatten(), nn.Linear(192, 2));
         var train = new ArrayLoader(trainX, trainY, 64, shuffle: true, seed: 7, transform: Normalise);
         var test = new ArrayLoader(testX, testY, 256, shuffle: false, transform: Normalise);
-        new ClassifierTrainer { Epochs = 20 }.Fit(net, train, test, PerExampleCrossEntropy, new OptimizerUpdater(optim.Adam(net.parameters(), 0.01)));
+        new ClassifierTrainer { Epochs = 20 }.Fit(net, train, test, PerExampleCrossEntropy, Updaters.Adam(0.01));
         double same = Metrics.EvaluateAccuracy(net, test);
         double raw = Metrics.EvaluateAccuracy(net, new ArrayLoader(testX, testY, 256, shuffle: false));
         Assert.That(same, Is.GreaterThan(0.85), "the test images normalised like the training images");

@@ -479,7 +479,7 @@ public sealed class NotesChapter3Tests
         var A = cat([X, ones(1000, 1)], 1);
         var closedForm = NotesCheck.Floats(linalg.lstsq(A, y).Solution);
         var net = new LinearRegressionModel(2);
-        LinearRegressionScratch.Fit(ctx, net, X, y, LinearRegressionScratch.SquaredLoss, new MinibatchSgd(net.parameters(), 0.03), 3, 10);
+        LinearRegressionScratch.Fit(ctx, net, X, y, LinearRegressionScratch.SquaredLoss, Updaters.ScratchSgd(0.03), 3, 10);
         float[] learned = [.. NotesCheck.Floats(net.w), .. NotesCheck.Floats(net.b)];
         Assert.That(learned, Is.EqualTo(closedForm).Within(0.01));
         Assert.That(closedForm, Is.EqualTo(new[] { 2f, -3.4f, 4.2f }).Within(0.01));

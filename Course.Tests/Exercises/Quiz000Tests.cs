@@ -222,9 +222,9 @@ public sealed class QuizDataTests
         var augment = new Compose(new RandomResizedCrop(32, 32, scale: (0.5, 1.0)), new RandomHorizontalFlip(), normalize);
         var (train, test) = data.Loaders(batchSize: 32, augment, normalize, seed: 14);
         var net = new MyCnn(inputSize: 32);
-        var optimizer = optim.SGD(net.parameters(), learningRate: 0.001, momentum: 0.9, weight_decay: 1e-4);
+        var optimizer = Updaters.Optimizer<MyCnn>(moved => optim.SGD(moved.parameters(), learningRate: 0.001, momentum: 0.9, weight_decay: 1e-4));
         var history = new ClassifierTrainer { Epochs = 4 }.Fit(net, train, test,
-            (yHat, y) => nn.functional.cross_entropy(yHat, y, reduction: nn.Reduction.None), new OptimizerUpdater(optimizer));
+            (yHat, y) => nn.functional.cross_entropy(yHat, y, reduction: nn.Reduction.None), optimizer);
         Assert.That(history.Epochs[^1].TrainLoss, Is.LessThan(history.Epochs[0].TrainLoss));
         Assert.That(history.Epochs[^1].TestAccuracy, Is.GreaterThan(0.9), "chance is 0.1");
     }

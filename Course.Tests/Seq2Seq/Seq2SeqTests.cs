@@ -60,7 +60,7 @@ public sealed class BeamSearchTests
     private static double[] Next(string prefix) => Table.GetValueOrDefault(prefix, [0.25, 0.25, 0.25, 0.25]);
 
     private static Translator Translator(int numSteps = 4) =>
-        new(new EncoderDecoder(new SourceEncoder(), new TableDecoder()), Target, Target, numSteps, CPU);
+        new(new EncoderDecoder(new SourceEncoder(), new TableDecoder()), Target, Target, numSteps);
 
     [Test]
     public void GreedySearchTakesTheLikeliestTokenEachStep()

@@ -29,7 +29,7 @@ public sealed class ClassifierTrainerTests
         string figure = Path.Combine(TestEnvironment.TempFolder(), "training.png");
         var animator = new Animator(figure, ClassifierTrainer.Legend);
         var history = new ClassifierTrainer { Epochs = 3, Animator = animator }
-            .Fit(net, train, test, CrossEntropy(), new OptimizerUpdater(optim.SGD(net.parameters(), 0.1)));
+            .Fit(net, train, test, CrossEntropy(), Updaters.Sgd(0.1));
         Assert.That(history.Epochs.Select(e => e.Epoch), Is.EqualTo(new[] { 1, 2, 3 }));
         Assert.That(history.Epochs[2].TrainLoss, Is.LessThan(history.Epochs[0].TrainLoss));
         Assert.That(history.ExamplesPerSecond, Is.GreaterThan(0));
@@ -47,11 +47,11 @@ public sealed class ClassifierTrainerTests
         manual_seed(2);
         var first = SoftmaxRegressionConcise.Net();
         var once = new ClassifierTrainer { Epochs = 1, Checkpoint = new Checkpoint(folder) }
-            .Fit(first, train, test, CrossEntropy(), new OptimizerUpdater(optim.SGD(first.parameters(), 0.1)));
+            .Fit(first, train, test, CrossEntropy(), Updaters.Sgd(0.1));
 
         var second = SoftmaxRegressionConcise.Net();
         var resumed = new ClassifierTrainer { Epochs = 3, Checkpoint = new Checkpoint(folder) }
-            .Fit(second, train, test, CrossEntropy(), new OptimizerUpdater(optim.SGD(second.parameters(), 0.1)));
+            .Fit(second, train, test, CrossEntropy(), Updaters.Sgd(0.1));
         Assert.That(resumed.Epochs, Has.Count.EqualTo(3));
         Assert.That(resumed.Epochs[0], Is.EqualTo(once.Epochs[0]));
         Assert.That(resumed.Epochs[1].TrainLoss, Is.LessThan(once.Epochs[0].TrainLoss), "training went on from the saved weights");
@@ -79,13 +79,13 @@ public sealed class ClassifierTrainerTests
         new ClassifierTrainer
         {
             Epochs = epochs,
-            EpochEnded = _ =>
+            EpochEnded = (_, _) =>
             {
                 GC.Collect();
                 GC.WaitForPendingFinalizers();
                 rss.Add(Process.GetCurrentProcess().WorkingSet64);
             },
-        }.Fit(net, data.Train, data.Test, CrossEntropy(), new OptimizerUpdater(optim.SGD(net.parameters(), 0.1)));
+        }.Fit(net, data.Train, data.Test, CrossEntropy(), Updaters.Sgd(0.1));
         double growthMb = (rss[^1] - rss[1]) / 1e6;
         TestContext.Out.WriteLine($"RSS after each epoch (MB): {string.Join(", ", rss.Select(r => r / 1_000_000))}");
         Assert.That(growthMb, Is.LessThan(limitMb), $"memory grew {growthMb:F1} MB between epoch 2 and {epochs}");

@@ -70,7 +70,7 @@ public sealed class UpdaterTests
         var w = tensor(new[] { 1f, 2f }).requires_grad_(true);
         using var x = tensor(new[] { 1f, 1f, 3f, 1f }, [2, 2]);
         var perExample = matmul(x, w);
-        new MinibatchSgd([w], 0.5).Step(perExample);
+        new MinibatchSgd([w], 0.5).Step(perExample.mean());
         // gradient of the sum is x.sum(0) = [4, 2]; divided by the batch of 2 and scaled by 0.5: [1, 0.5]
         Assert.That(w.detach().data<float>().ToArray(), Is.EqualTo(new[] { 0f, 1.5f }));
         Assert.That(w.grad!.abs().sum().item<float>(), Is.Zero);
@@ -83,8 +83,8 @@ public sealed class UpdaterTests
         var b = nn.Linear(3, 1);
         b.load_state_dict(a.state_dict());
         using var x = randn(8, 3);
-        new OptimizerUpdater(optim.SGD(a.parameters(), 0.1)).Step(a.call(x).reshape(-1));
-        new MinibatchSgd(b.parameters(), 0.1).Step(b.call(x).reshape(-1));
+        new OptimizerUpdater(optim.SGD(a.parameters(), 0.1)).Step(a.call(x).mean());
+        new MinibatchSgd(b.parameters(), 0.1).Step(b.call(x).mean());
         Assert.That(a.weight!.allclose(b.weight!, atol: 1e-6));
         Assert.That(a.bias!.allclose(b.bias!, atol: 1e-6));
     }
@@ -99,7 +99,7 @@ public sealed class DivergenceTests
         var data = new Course.Core.Data.ArrayLoader(randn(8, 2), tensor(new long[] { 0, 1, 0, 1, 0, 1, 0, 1 }), 4, shuffle: false);
         var trainer = new ClassifierTrainer { Epochs = 1 };
         var e = Assert.Throws<CourseException>(() =>
-            trainer.Fit(net, data, data, (yHat, y) => yHat.sum(1) * double.NaN, new OptimizerUpdater(optim.SGD(net.parameters(), 0.1))))!;
+            trainer.Fit(net, data, data, (yHat, y) => yHat.sum(1) * double.NaN, Updaters.Sgd(0.1)))!;
         Assert.That(e.Message, Does.Contain("diverged").And.Contain("--lr"));
     }
 }

@@ -85,9 +85,8 @@ return 0;
         var net = makeNet();
         var data = new ArrayLoader(images, labels, batchSize, shuffle: true, seed: 0);
         var empty = new ArrayLoader(images.narrow(0, 0, 1), labels.narrow(0, 0, 1), 1, shuffle: false);
-        var updater = new OptimizerUpdater(optim.SGD(net.parameters(), 0.1));
         var clock = CpuClock.Start();
-        new ClassifierTrainer { Epochs = 1 }.Fit(net, data, empty, perExample, updater);
+        new ClassifierTrainer { Epochs = 1 }.Fit(net, data, empty, perExample, Updaters.Sgd(0.1));
         return data.Count / clock.Seconds;
     }
     return (Bare, Loop, "examples", batchSize);
@@ -110,16 +109,15 @@ return 0;
             using var scope = NewDisposeScope();
             var (yHat, _) = net.call(x, net.BeginState((int)x.shape[0], CPU));
             var loss = nn.functional.cross_entropy(yHat, y.T.reshape(-1), reduction: nn.Reduction.None);
-            updater.Step(loss, () => LanguageModelTrainer.GradClipping(net.parameters(), 1));
+            updater.Step(loss.mean(), () => SequenceTrainer.GradClipping(net.parameters(), 1));
         }
         return tokens / clock.Seconds;
     }
     double Loop()
     {
         var net = makeNet(vocab.Count);
-        var updater = Updater(net);
         var clock = CpuClock.Start();
-        new LanguageModelTrainer { Epochs = 1 }.Fit(net, data, updater);
+        new LanguageModelTrainer { Epochs = 1 }.Fit(net, data, scratch ? Updaters.ScratchSgd(lr) : Updaters.Sgd(lr));
         return tokens / clock.Seconds;
     }
     return (Bare, Loop, "tokens", (double)tokens / batches.Length);
@@ -148,7 +146,7 @@ return 0;
                 var (yHat, _) = net.call(x, decoderInput, xValid);
                 optimizer.zero_grad();
                 MaskedSoftmaxCELoss.Compute(yHat, y, yValid).sum().backward();
-                LanguageModelTrainer.GradClipping(net.parameters(), 1);
+                SequenceTrainer.GradClipping(net.parameters(), 1);
                 optimizer.step();
             }
         }
@@ -158,7 +156,7 @@ return 0;
     {
         var net = Build();
         var clock = CpuClock.Start();
-        new Seq2SeqTrainer { Epochs = epochs }.Fit(net, data, 0.005, bos);
+        new Seq2SeqTrainer { Epochs = epochs }.Fit(net, data, Updaters.Adam(0.005), bos);
         return epochs * tokens / clock.Seconds;
     }
     return (Bare, Loop, "tokens", (double)tokens / batches.Length);

@@ -1,0 +1,163 @@
+using System.Globalization;
+using Course.Core.Data;
+using Course.Core.Plotting;
+using Course.Core.Runtime;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Core.Training;
+
+/// <summary>
+/// What every training loop shares (d2l's <c>train_ch3</c>, <c>train_ch6</c>, <c>train_ch8</c>, <c>train_seq2seq</c>
+/// and the regression loops of chapters 3 and 4): the epochs, the device the run trains on, the live curves and
+/// progress, the checkpoint, and <see cref="Begin"/>, which owns the device in d2l's order: move the model, then build
+/// the updater from the moved parameters, then (in <see cref="TrainingRun{TEpoch}.Step"/>) move every batch.
+/// </summary>
+/// <typeparam name="TEpoch">What one epoch measures.</typeparam>
+public abstract class Trainer<TEpoch> where TEpoch : notnull
+{
+    /// <summary>Number of epochs to train for (counting epochs restored from a checkpoint).</summary>
+    public required int Epochs { get; init; }
+
+    /// <summary>Where the model and every batch live.</summary>
+    public Device Device { get; init; } = CPU;
+
+    /// <summary>Live curves of the epoch metrics, or null for none.</summary>
+    public Animator? Animator { get; init; }
+
+    /// <summary>Live progress and per-epoch lines, or null to stay silent.</summary>
+    public ProgressLine? Progress { get; init; }
+
+    /// <summary>Saves a checkpoint here after every epoch and resumes from it when one is there, or null for none.</summary>
+    public Checkpoint? Checkpoint { get; init; }
+
+    /// <summary>Called after each epoch, restored or trained.</summary>
+    public Action<int, TEpoch>? EpochEnded { get; init; }
+
+    /// <summary>Shows one epoch's metrics: animator points, TensorBoard scalars, a progress line.</summary>
+    protected abstract void Record(int epoch, TEpoch metrics);
+
+    /// <summary>
+    /// Moves <paramref name="net"/> to <see cref="Device"/>, builds its updater with <paramref name="updater"/>, checks
+    /// both against the device, and restores the checkpoint (skipping <paramref name="order"/>'s draws of the restored
+    /// epochs). The returned run trains the epochs that are left.
+    /// </summary>
+    protected TrainingRun<TEpoch> Begin(nn.Module net, UpdaterFactory updater, IEpochOrder? order)
+    {
+        net.to(Device);
+        var built = updater(net);
+        DeviceContract.CheckModel(Device, net, built);
+        var done = new List<EpochRecord<TEpoch>>();
+        if (Checkpoint is { Exists: true })
+        {
+            done.AddRange(Checkpoint.Restore<TEpoch>(net, built));
+            if (done.Count > Epochs)
+                throw new CourseException($"The checkpoint in '{Checkpoint.Folder}' holds {done.Count} epochs, more than the {Epochs} asked for; raise --epochs or use another folder.");
+            order?.SkipEpochs(done.Count);
+            Progress?.Line($"resumed from {Checkpoint.Folder} after epoch {done.Count}");
+        }
+        var run = new TrainingRun<TEpoch>(this, net, built, done);
+        for (int i = 0; i < done.Count; i++) Ended(i + 1, done[i].Metrics);
+        return run;
+    }
+
+    internal void Ended(int epoch, TEpoch metrics)
+    {
+        Record(epoch, metrics);
+        EpochEnded?.Invoke(epoch, metrics);
+    }
+
+    /// <summary>The one sentence of a run whose loss or metric stopped being finite.</summary>
+    public static CourseException Diverged(double value, int epoch, int? batch = null) =>
+        new(string.Create(CultureInfo.InvariantCulture,
+            $"Training diverged: the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}; try a smaller learning rate (--lr)."));
+}
+
+/// <summary>
+/// One run of a <see cref="Trainer{TEpoch}"/>: the model on its device, its updater, the epochs done (restored or
+/// trained) and the timer. Each step runs in its own dispose scope with its batch moved to the device.
+/// </summary>
+/// <typeparam name="TEpoch">What one epoch measures.</typeparam>
+public sealed class TrainingRun<TEpoch> where TEpoch : notnull
+{
+    private readonly Trainer<TEpoch> _trainer;
+    private readonly nn.Module _net;
+    private readonly List<EpochRecord<TEpoch>> _history;
+    private readonly Timer _timer = new();
+    private double _seconds;
+    private bool _verified;
+
+    internal TrainingRun(Trainer<TEpoch> trainer, nn.Module net, IUpdater updater, List<EpochRecord<TEpoch>> history)
+    {
+        (_trainer, _net, Updater, _history) = (trainer, net, updater, history);
+    }
+
+    /// <summary>The updater, built from the moved model.</summary>
+    public IUpdater Updater { get; }
+
+    /// <summary>The device the run trains on.</summary>
+    public Device Device => _trainer.Device;
+
+    /// <summary>The epochs done so far, restored or trained.</summary>
+    public IReadOnlyList<EpochRecord<TEpoch>> History => _history;
+
+    /// <summary>The numbers of the epochs still to train.</summary>
+    public IEnumerable<int> EpochsLeft => Enumerable.Range(_history.Count + 1, _trainer.Epochs - _history.Count);
+
+    /// <summary>Examples (or tokens) per second of training step, over every epoch done.</summary>
+    public double PerSecond
+    {
+        get
+        {
+            double seconds = _history.Sum(e => e.Seconds);
+            return seconds > 0 ? _history.Sum(e => e.Count) / seconds : 0;
+        }
+    }
+
+    /// <summary>
+    /// One training step in its own dispose scope: <paramref name="batch"/> (CPU tensors from a loader, owned by the
+    /// step) moves to the device and <paramref name="body"/> runs on the moved tensors. The step's time counts towards
+    /// the speed.
+    /// </summary>
+    public void Step(Tensor[] batch, Action<Tensor[]> body)
+    {
+        _timer.Start();
+        using (var scope = NewDisposeScope())
+        {
+            foreach (var t in batch) scope.Attach(t);
+            body(batch.Select(t => t.to(Device)).ToArray());
+        }
+        _seconds += _timer.Stop();
+    }
+
+    /// <summary>
+    /// The device contract for what a step feeds the model (its batch, its initial state), checked on the first step
+    /// only, right before the first forward pass.
+    /// </summary>
+    public void Verify(params (string What, Tensor? Value)[] inputs)
+    {
+        if (_verified) return;
+        DeviceContract.CheckInputs(Device, inputs);
+        _verified = true;
+        DeviceContract.Passed();
+    }
+
+    /// <summary>Stops with the divergence sentence if any of <paramref name="values"/> is not finite.</summary>
+    public static void EnsureFinite(IEnumerable<double> values, int epoch, int? batch = null)
+    {
+        foreach (double value in values)
+            if (!double.IsFinite(value)) throw Trainer<TEpoch>.Diverged(value, epoch, batch);
+    }
+
+    /// <summary>Ends an epoch: records its metrics and the <paramref name="count"/> examples it trained on, shows them, saves the checkpoint.</summary>
+    public void EndEpoch(TEpoch metrics, double count)
+    {
+        _history.Add(new EpochRecord<TEpoch>(metrics, count, _seconds));
+        _seconds = 0;
+        // The epoch's tensor wrappers are garbage whose native memory the dispose scopes already freed; collecting
+        // them here keeps the managed heap from growing its budget over the first epochs (scripts/benchmark.sh).
+        GC.Collect(0);
+        _trainer.Checkpoint?.Save(_net, Updater, _history);
+        _trainer.Ended(_history.Count, metrics);
+    }
+}
