@@ -17,15 +17,18 @@ public sealed class RunContext : IDisposable
     private readonly Dictionary<string, double> _metrics = new();
     private SummaryWriter? _tensorBoard;
 
-    /// <summary>Sets threads and seeds, resolves the device and creates the (partial) output folder.</summary>
-    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null)
+    /// <summary>
+    /// Sets threads and seeds, resolves the device (or takes <paramref name="device"/>, e.g. TorchSharp's <c>meta</c>
+    /// device in the tests) and creates the (partial) output folder.
+    /// </summary>
+    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null, Device? device = null)
     {
         options.Validate();
         Options = options;
         Out = output ?? Console.Out;
         TorchSetup.SetThreads(options.Threads);
         Random = TorchSetup.Seed(options.Seed);
-        Device = Devices.Resolve(options.Device);
+        Device = device ?? Devices.Resolve(options.Device);
         Data = data ?? new DataStore(options.DataDir);
         Progress = new ProgressLine(Out);
         Output = new RunDirectory(options.OutDir, id);

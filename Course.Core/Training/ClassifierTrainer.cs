@@ -56,6 +56,7 @@ public sealed class ClassifierTrainer : Trainer<EpochMetrics>
         var started = System.Diagnostics.Stopwatch.StartNew();
         foreach (var (x, y) in train)
         {
+            examples += y.shape[0];
             run.Step([x, y], on =>
             {
                 var (X, Y) = (on[0], on[1]);
@@ -65,7 +66,6 @@ public sealed class ClassifierTrainer : Trainer<EpochMetrics>
                 run.Updater.Step(l.mean());
                 sums.Add(l.sum(), Metrics.Correct(yHat, Y));
             });
-            examples += y.shape[0];
             batch++;
             if (PointsPerEpoch > 1 && batch % every == 0 && batch != batches)
             {

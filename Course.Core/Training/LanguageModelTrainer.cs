@@ -45,6 +45,7 @@ public sealed class LanguageModelTrainer : SequenceTrainer
         Tensor[]? state = null;
         foreach (var (x, y) in data)
         {
+            tokens += y.numel();
             run.Step([x, y], on =>
             {
                 var (X, Y) = (on[0], on[1]);
@@ -59,7 +60,6 @@ public sealed class LanguageModelTrainer : SequenceTrainer
                 sums.Add(loss.sum());
                 state = newState.Select(s => s.detach().MoveToOuterDisposeScope()).ToArray();
             });
-            tokens += y.numel();
         }
         if (state is not null) foreach (var s in state) s.Dispose();
         return (Math.Exp(sums.Read()[0] / tokens), tokens);

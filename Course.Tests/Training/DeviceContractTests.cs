@@ -1,0 +1,99 @@
+using Course.Chapters.Infrastructure;
+using Course.Core.Data;
+using Course.Core.Runtime;
+using Course.Core.Training;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Course.Tests.Training;
+
+/// <summary>
+/// The device contract without a GPU. TorchSharp's <c>meta</c> device (shapes, no data) stands in for CUDA: every
+/// training section's real set-up runs with the run's device set to <c>meta</c> and stops right after the core's first
+/// check (before any kernel meta lacks, such as conv2d or nn.GRU), and the sections whose kernels exist on <c>meta</c>
+/// train a whole first epoch there, up to the loop's one read of its metrics.
+/// </summary>
+[NonParallelizable]
+public sealed class DeviceContractTests
+{
+    private static readonly Device Meta = new("meta");
+
+    /// <summary>Every section that trains with one of the four loops.</summary>
+    public static readonly string[] TrainingSections =
+    [
+        "linreg-scratch", "linreg-concise", "softmax-scratch", "softmax-concise", "mlp-scratch", "mlp-concise",
+        "underfit-overfit", "weight-decay", "dropout-scratch", "dropout-concise", "kaggle-house", "kaggle-house-deep",
+        "lenet", "alexnet", "vgg", "nin", "googlenet", "batch-norm", "batch-norm-concise", "resnet", "densenet",
+        "sequence", "rnn-scratch", "rnn-concise", "gru", "lstm", "deep-rnn", "bi-rnn",
+        "seq2seq", "beam-search", "bahdanau-attention", "transformer",
+    ];
+
+    /// <summary>
+    /// The training sections whose every training operation has a meta kernel in libtorch 2.10 (the MLPs, dropout and
+    /// 8.1 need <c>relu</c>, 4.6's scratch dropout <c>where</c>, which have none).
+    /// </summary>
+    public static readonly string[] MetaTrainableSections =
+    [
+        "linreg-scratch", "linreg-concise", "softmax-scratch", "softmax-concise", "underfit-overfit", "weight-decay",
+        "kaggle-house", "rnn-scratch",
+    ];
+
+    private static RunContext MetaRun(string id) =>
+        new(TestEnvironment.Options(epochs: 1), SectionCatalog.Find(id).Info.Id, TextWriter.Null, TestEnvironment.Data, Meta);
+
+    [TestCaseSource(nameof(TrainingSections))]
+    public void EveryTrainingSectionKeepsTheContractOnTheRunsDevice(string id)
+    {
+        var section = SectionCatalog.Find(id).Section;
+        using var ctx = MetaRun(id);
+        using var stop = DeviceContract.StopAfterFirstCheck();
+        Assert.Throws<DeviceContractVerified>(() => section.Run(ctx));
+    }
+
+    [TestCaseSource(nameof(MetaTrainableSections))]
+    public void SectionsWithMetaKernelsTrainAWholeEpochOnMeta(string id)
+    {
+        var section = SectionCatalog.Find(id).Section;
+        using var ctx = MetaRun(id);
+        Assert.Throws<MetaDeviceRead>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
+    }
+
+    [Test]
+    public void AnUpdaterBuiltBeforeTheModelMovedIsOneSentence()
+    {
+        var net = nn.Sequential(nn.Linear(2, 1));
+        var early = new MinibatchSgd(net.parameters(), 0.1); // the defect: built from the CPU parameters
+        var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
+        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
+        var e = Assert.Throws<CourseException>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), _ => early, data))!;
+        Assert.That(e.Message, Does.Contain("not one of the model's current parameters").And.Not.Contain("\n"));
+    }
+
+    [Test]
+    public void TheUpdaterFactoryBuildsFromTheMovedParameters()
+    {
+        var net = nn.Sequential(nn.Linear(2, 1));
+        var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
+        IUpdater? built = null;
+        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
+        Assert.Throws<MetaDeviceRead>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), model => built = Updaters.ScratchSgd(0.1)(model), data));
+        Assert.That(built!.Parameters.All(p => p.device_type == DeviceType.META));
+        Assert.That(net.parameters().All(p => p.device_type == DeviceType.META));
+    }
+
+    [Test]
+    public void ABatchOrStateLeftOnTheCpuIsOneSentence()
+    {
+        var e = Assert.Throws<CourseException>(() => DeviceContract.CheckInputs(Meta, ("the batch's tokens", zeros(2, 3, device: Meta)), ("the initial state 0", zeros(2, 4))))!;
+        Assert.That(e.Message, Does.StartWith("Device contract broken: the initial state 0 is on cpu"));
+    }
+
+    [Test]
+    public void AModelLeftBehindIsOneSentenceNamingItsParameter()
+    {
+        var net = nn.Sequential(nn.Linear(2, 1));
+        var e = Assert.Throws<CourseException>(() => DeviceContract.CheckModel(Meta, net, new MinibatchSgd(net.parameters(), 0.1)))!;
+        Assert.That(e.Message, Does.Contain("parameter '0.weight' is on cpu"));
+    }
+}
