@@ -15,11 +15,14 @@ public sealed class RunContext : IDisposable
     private readonly Dictionary<string, double> _metrics = new();
     private SummaryWriter? _tensorBoard;
 
-    /// <summary>Sets threads and seeds, resolves the device and creates the (partial) output folder.</summary>
-    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null)
+    /// <summary>
+    /// Sets threads and seeds, resolves the device and creates the (partial) output folder. The section may read only
+    /// the options in <paramref name="declared"/>; reading another throws <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null, SectionOptions declared = SectionOptions.All)
     {
         options.Validate();
-        Options = options;
+        Options = options with { Readable = declared };
         Out = output ?? Console.Out;
         TorchSetup.SetThreads(options.Threads);
         Random = TorchSetup.Seed(options.Seed);
@@ -29,7 +32,7 @@ public sealed class RunContext : IDisposable
         Output = new RunDirectory(options.OutDir, id);
     }
 
-    /// <summary>The run's options.</summary>
+    /// <summary>The run's options; reading a <see cref="SectionOptions"/> one the section did not declare throws.</summary>
     public RunOptions Options { get; }
 
     /// <summary>The device models and batches move to.</summary>
