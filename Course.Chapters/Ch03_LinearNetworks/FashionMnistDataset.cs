@@ -9,7 +9,7 @@ using Timer = Course.Core.Training.Timer;
 namespace Course.Chapters.Ch03_LinearNetworks;
 
 /// <summary>3.5 The image classification data set: Fashion-MNIST's sizes, a labelled image grid, the time of one pass and resizing.</summary>
-[Section("fashion-mnist", "3.5", "The image classification dataset", Dataset = "Fashion-MNIST")]
+[Section("fashion-mnist", "3.5", "The image classification dataset", Dataset = "Fashion-MNIST", Options = SectionOptions.BatchSize | SectionOptions.Limit)]
 public sealed class FashionMnistDataset : ISection
 {
     /// <inheritdoc />

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch03_LinearNetworks;
 
 /// <summary>3.3 Concise linear regression: <c>load_array</c>, <c>nn.Linear(2, 1)</c>, <c>MSELoss</c> and <c>optim.SGD</c>.</summary>
-[Section("linreg-concise", "3.3", "Concise implementation of linear regression", Dataset = "synthetic")]
+[Section("linreg-concise", "3.3", "Concise implementation of linear regression", Dataset = "synthetic", Options = OptionSets.Training | SectionOptions.Limit)]
 public sealed class LinearRegressionConcise : ISection
 {
     /// <summary>The book's net: <c>nn.Sequential(nn.Linear(2, 1))</c> with weights from N(0, 0.01) and a zero bias.</summary>

@@ -30,7 +30,7 @@ public sealed class LinearRegressionModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>3.2 Linear regression from scratch: synthetic data, <c>data_iter</c>, <c>linreg</c>, <c>squared_loss</c> and <c>sgd</c>.</summary>
-[Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic")]
+[Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic", Options = OptionSets.Training | SectionOptions.Limit)]
 public sealed class LinearRegressionScratch : ISection
 {
     /// <summary>The book's true weights.</summary>

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch03_LinearNetworks;
 
 /// <summary>3.7 Concise softmax regression: <c>Flatten</c> + <c>Linear(784, 10)</c>, <c>CrossEntropyLoss</c> and <c>optim.SGD</c>.</summary>
-[Section("softmax-concise", "3.7", "Concise implementation of softmax regression", Dataset = "Fashion-MNIST")]
+[Section("softmax-concise", "3.7", "Concise implementation of softmax regression", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
 public sealed class SoftmaxRegressionConcise : ISection
 {
     /// <summary>The book's net with <c>init_weights</c>: Linear weights from N(0, 0.01).</summary>

@@ -39,7 +39,7 @@ public sealed class SoftmaxRegressionModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>3.6 Softmax regression from scratch on Fashion-MNIST: <c>train_ch3</c> with d2l's <c>sgd</c>, then <c>predict_ch3</c>.</summary>
-[Section("softmax-scratch", "3.6", "Implementation of softmax regression from scratch", Dataset = "Fashion-MNIST")]
+[Section("softmax-scratch", "3.6", "Implementation of softmax regression from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
 public sealed class SoftmaxRegressionScratch : ISection
 {
     /// <inheritdoc />

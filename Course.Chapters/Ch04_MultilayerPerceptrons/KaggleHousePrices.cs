@@ -23,7 +23,7 @@ public sealed record HouseData(Tensor TrainFeatures, Tensor TrainLabels, Tensor 
 /// 4.10 Predicting house prices on Kaggle: d2l's preprocessing, log-rmse, Adam, k-fold cross-validation and
 /// <c>train_and_pred</c> writing <c>submission.csv</c>, with a linear model (the book's).
 /// </summary>
-[Section("kaggle-house", "4.10", "Predicting house prices on Kaggle", Dataset = "Kaggle house prices")]
+[Section("kaggle-house", "4.10", "Predicting house prices on Kaggle", Dataset = "Kaggle house prices", Options = OptionSets.Training)]
 public sealed class KaggleHousePrices : ISection
 {
     /// <summary>

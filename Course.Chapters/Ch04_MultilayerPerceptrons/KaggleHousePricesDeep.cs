@@ -9,7 +9,7 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.10 as the notes tried it afterwards: five hidden layers of 30 ReLU units (weights N(0, 0.01), biases 0), Adam with
 /// lr 0.01 and weight decay 0.5, batch 50, 300 epochs.
 /// </summary>
-[Section("kaggle-house-deep", "4.10", "Kaggle house prices with a five-hidden-layer MLP (the notes)", Dataset = "Kaggle house prices")]
+[Section("kaggle-house-deep", "4.10", "Kaggle house prices with a five-hidden-layer MLP (the notes)", Dataset = "Kaggle house prices", Options = OptionSets.Training)]
 public sealed class KaggleHousePricesDeep : ISection
 {
     /// <summary>The notes' <c>get_net</c>: inputs → 30 → 30 → 30 → 30 → 30 → 1 with ReLU between.</summary>

@@ -13,7 +13,7 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.4 Model selection, underfitting and overfitting: a degree-3 polynomial with noise, fitted with the right features
 /// (normal), too few (underfit) and too many (overfit), with train and test loss curves on a log scale.
 /// </summary>
-[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial")]
+[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
 public sealed class ModelSelection : ISection
 {
     /// <summary>The polynomial's degree bound.</summary>

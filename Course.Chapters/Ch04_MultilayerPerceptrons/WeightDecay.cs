@@ -14,7 +14,7 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.5 Weight decay: a 200-dimensional linear regression from 20 examples, trained without and with an L2 penalty,
 /// from scratch (<c>l2_penalty</c> added to the loss) and concisely (<c>weight_decay</c> on the weights only).
 /// </summary>
-[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic")]
+[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
 public sealed class WeightDecay : ISection
 {
     /// <summary>The book's data sizes.</summary>

@@ -28,7 +28,7 @@ public sealed class Conv2D : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>6.2 Convolutions for images: <c>corr2d</c>, edge detection, and learning the edge kernel from data.</summary>
-[Section("conv-layer", "6.2", "Convolutions for images")]
+[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate)]
 public sealed class ConvolutionLayer : ISection
 {
     /// <summary>d2l's <c>corr2d</c>: the two-dimensional cross-correlation of <paramref name="X"/> with the kernel <paramref name="K"/>.</summary>

@@ -78,7 +78,7 @@ public sealed class RnnModel : RecurrentLanguageModel
 }
 
 /// <summary>8.6 Concise RNN on the time machine: <c>nn.RNN(28, 256)</c>, batch 32, 35 steps, <c>optim.SGD</c> lr 1, 500 epochs.</summary>
-[Section("rnn-concise", "8.6", "Concise implementation of recurrent neural networks", Dataset = "The Time Machine")]
+[Section("rnn-concise", "8.6", "Concise implementation of recurrent neural networks", Dataset = "The Time Machine", Options = OptionSets.Training)]
 public sealed class RnnConcise : ISection
 {
     /// <inheritdoc />

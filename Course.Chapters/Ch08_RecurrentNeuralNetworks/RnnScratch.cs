@@ -43,7 +43,7 @@ public sealed class RnnScratchModel : ScratchRecurrentModel
 /// 8.5 RNN from scratch on the time machine: batch 32, 35 steps, 512 hidden units, lr 1, 500 epochs with d2l's
 /// <c>sgd</c>, sequential partitioning, then the same with random sampling.
 /// </summary>
-[Section("rnn-scratch", "8.5", "Implementation of recurrent neural networks from scratch", Dataset = "The Time Machine")]
+[Section("rnn-scratch", "8.5", "Implementation of recurrent neural networks from scratch", Dataset = "The Time Machine", Options = OptionSets.Training)]
 public sealed class RnnScratch : ISection
 {
     /// <inheritdoc />

@@ -14,7 +14,7 @@ namespace Course.Chapters.Ch08_RecurrentNeuralNetworks;
 /// 8.1 Sequence models: an autoregressive MLP on the last τ = 4 values of a noisy sine, its one-step predictions, and
 /// how k-step predictions built on its own outputs drift away.
 /// </summary>
-[Section("sequence", "8.1", "Sequence models", Dataset = "synthetic sine")]
+[Section("sequence", "8.1", "Sequence models", Dataset = "synthetic sine", Options = OptionSets.Training)]
 public sealed class SequenceModels : ISection
 {
     /// <summary>The book's window length τ.</summary>

@@ -44,7 +44,7 @@ public sealed class NWKernelRegression : nn.Module<Tensor, Tensor, Tensor, Tenso
 /// pooling, nonparametric attention pooling with a Gaussian kernel, the batch matrix multiplication it needs, and
 /// <see cref="NWKernelRegression"/> trained with leave-one-out keys.
 /// </summary>
-[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic")]
+[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate)]
 public sealed class NadarayaWatson : ISection
 {
     /// <summary>The book's function to learn, f(x) = 2 sin(x) + x^0.8.</summary>

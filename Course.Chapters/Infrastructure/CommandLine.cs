@@ -9,6 +9,12 @@ namespace Course.Chapters.Infrastructure;
 /// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c> and <c>data</c> (DESIGN.md).</summary>
 public static class CommandLine
 {
+    private static readonly (SectionOptions Option, string Name)[] OptionNames =
+    [
+        (SectionOptions.Epochs, "--epochs"), (SectionOptions.BatchSize, "--batch-size"), (SectionOptions.LearningRate, "--lr"),
+        (SectionOptions.Limit, "--limit"), (SectionOptions.Resize, "--resize"), (SectionOptions.Checkpoint, "--checkpoint"),
+    ];
+
     /// <summary>Parses and runs one command; returns the exit code (0 success, 1 a failure the user can act on, 2 bad usage).</summary>
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
@@ -23,6 +29,11 @@ public static class CommandLine
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
+        catch (UsageException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
         catch (CourseException e)
         {
             error.WriteLine($"error: {e.Message}");
@@ -35,11 +46,15 @@ public static class CommandLine
         }
     }
 
+    /// <summary>The command-line names of <paramref name="options"/>, in the order <c>run --help</c> lists them: <c>--epochs</c>, <c>--batch-size</c>, <c>--lr</c>, <c>--limit</c>, <c>--resize</c>, <c>--checkpoint</c>.</summary>
+    public static IReadOnlyList<string> NamesOf(SectionOptions options) =>
+        OptionNames.Where(n => options.HasFlag(n.Option)).Select(n => n.Name).ToArray();
+
     private static RootCommand Build(TextWriter output)
     {
         var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–10, in C# on TorchSharp.");
 
-        var list = new Command("list", "List the runnable sections: id, section, title, data set.");
+        var list = new Command("list", "List the runnable sections: id, section, title, data set and the options each takes.");
         list.SetAction(_ => List(output));
         root.Subcommands.Add(list);
 
@@ -93,9 +108,12 @@ public static class CommandLine
 
     private static int List(TextWriter output)
     {
-        output.WriteLine($"{"id",-22} {"section",-8} {"title",-52} data");
+        output.WriteLine($"{"id",-22} {"section",-8} {"title",-52} {"data",-26} options");
         foreach (var s in SectionCatalog.All)
-            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-52} {s.Dataset}");
+        {
+            string options = s.Options == SectionOptions.None ? "–" : string.Join(' ', NamesOf(s.Options).Select(n => n[2..]));
+            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-52} {s.Dataset,-26} {options}");
+        }
         return 0;
     }
 

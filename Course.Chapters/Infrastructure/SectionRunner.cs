@@ -9,14 +9,16 @@ public static class SectionRunner
     /// <summary>
     /// Runs the section named <paramref name="idOrNumber"/>. On success its folder
     /// <c>&lt;out&gt;/&lt;id&gt;/&lt;timestamp&gt;/</c> holds <c>metrics.json</c>, figures and TensorBoard events;
-    /// on failure nothing is left behind.
+    /// on failure nothing is left behind. An option the section does not declare is refused with a
+    /// <see cref="UsageException"/> before any work.
     /// </summary>
     public static RunResult Run(string idOrNumber, RunOptions options, TextWriter? output = null)
     {
         var (info, section) = SectionCatalog.Find(idOrNumber);
+        RefuseUndeclared(info, options);
         output ??= Console.Out;
         var wall = Stopwatch.StartNew();
-        using var ctx = new RunContext(options, info.Id, output);
+        using var ctx = new RunContext(options, info.Id, output, declared: info.Options);
         section.Run(ctx);
         var result = new RunResult
         {
@@ -38,5 +40,17 @@ public static class SectionRunner
         output.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, result.OutputDirectory)}/ ({string.Join(", ", files)})");
         if (options.Json) output.WriteLine(result.ToJsonLine());
         return result;
+    }
+
+    private static void RefuseUndeclared(SectionAttribute info, RunOptions options)
+    {
+        var unused = options.Given() & ~info.Options;
+        if (unused == SectionOptions.None) return;
+        var names = CommandLine.NamesOf(unused);
+        string refused = names.Count == 1 ? names[0] : $"{string.Join(", ", names.Take(names.Count - 1))} or {names[^1]}";
+        string takes = info.Options == SectionOptions.None
+            ? "it takes only --device, --seed, --threads, --data-dir, --out and --json"
+            : $"it takes {string.Join(", ", CommandLine.NamesOf(info.Options))}";
+        throw new UsageException($"{info.Id} does not use {refused}; {takes}.");
     }
 }

@@ -19,12 +19,14 @@ public sealed class RunContext : IDisposable
 
     /// <summary>
     /// Sets threads and seeds, resolves the device (or takes <paramref name="device"/>, e.g. TorchSharp's <c>meta</c>
-    /// device in the tests) and creates the (partial) output folder.
+    /// device in the tests) and creates the (partial) output folder. The section may read only the options in
+    /// <paramref name="declared"/>; reading another throws <see cref="InvalidOperationException"/>.
     /// </summary>
-    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null, Device? device = null)
+    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null,
+        SectionOptions declared = SectionOptions.All, Device? device = null)
     {
         options.Validate();
-        Options = options;
+        Options = options with { Readable = declared };
         Out = output ?? Console.Out;
         TorchSetup.SetThreads(options.Threads);
         Random = TorchSetup.Seed(options.Seed);
@@ -38,7 +40,7 @@ public sealed class RunContext : IDisposable
     /// <summary>The section's id.</summary>
     public string Id { get; }
 
-    /// <summary>The run's options.</summary>
+    /// <summary>The run's options; reading a <see cref="SectionOptions"/> one the section did not declare throws.</summary>
     public RunOptions Options { get; }
 
     /// <summary>The device models and batches move to.</summary>

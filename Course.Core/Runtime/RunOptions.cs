@@ -2,18 +2,19 @@ namespace Course.Core.Runtime;
 
 /// <summary>
 /// The options of one run, as the command line gives them. Unset hyperparameters (null) take the book's value,
-/// which each section supplies.
+/// which each section supplies. A <see cref="RunContext"/>'s copy lets its section read only the
+/// <see cref="SectionOptions"/> it declares.
 /// </summary>
 public sealed record RunOptions
 {
     /// <summary>Number of epochs; null for the book's.</summary>
-    public int? Epochs { get; init; }
+    public int? Epochs { get => Read(SectionOptions.Epochs, field); init; }
 
     /// <summary>Minibatch size; null for the book's.</summary>
-    public int? BatchSize { get; init; }
+    public int? BatchSize { get => Read(SectionOptions.BatchSize, field); init; }
 
     /// <summary>Learning rate; null for the book's.</summary>
-    public double? LearningRate { get; init; }
+    public double? LearningRate { get => Read(SectionOptions.LearningRate, field); init; }
 
     /// <summary><c>auto</c>, <c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>.</summary>
     public string Device { get; init; } = "auto";
@@ -25,10 +26,10 @@ public sealed record RunOptions
     public int Threads { get; init; } = Environment.ProcessorCount;
 
     /// <summary>Image side length images are resized to; null for the book's.</summary>
-    public int? Resize { get; init; }
+    public int? Resize { get => Read(SectionOptions.Resize, field); init; }
 
     /// <summary>Train on the first N examples only (a quick try on a laptop CPU); null for all.</summary>
-    public int? Limit { get; init; }
+    public int? Limit { get => Read(SectionOptions.Limit, field); init; }
 
     /// <summary>Data folder searched first, before <c>COURSE_DATA</c> and <c>data/</c>.</summary>
     public string? DataDir { get; init; }
@@ -40,7 +41,16 @@ public sealed record RunOptions
     public bool Json { get; init; }
 
     /// <summary>Folder to save a checkpoint to after every epoch, and to resume from when it holds one.</summary>
-    public string? CheckpointDir { get; init; }
+    public string? CheckpointDir { get => Read(SectionOptions.Checkpoint, field); init; }
+
+    /// <summary>The section options that may be read: all of them, but in a <see cref="RunContext"/>'s copy only its section's.</summary>
+    internal SectionOptions Readable { get; init; } = SectionOptions.All;
+
+    /// <summary>The section options this run gives a value.</summary>
+    public SectionOptions Given() =>
+        (Epochs is null ? 0 : SectionOptions.Epochs) | (BatchSize is null ? 0 : SectionOptions.BatchSize)
+        | (LearningRate is null ? 0 : SectionOptions.LearningRate) | (Limit is null ? 0 : SectionOptions.Limit)
+        | (Resize is null ? 0 : SectionOptions.Resize) | (CheckpointDir is null ? 0 : SectionOptions.Checkpoint);
 
     /// <summary>Checks the values a user can get wrong and says which one is.</summary>
     public void Validate()
@@ -54,4 +64,7 @@ public sealed record RunOptions
         if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
         if (DataDir is { } dir && !Directory.Exists(dir)) throw new CourseException($"--data-dir '{dir}' does not exist.");
     }
+
+    private T Read<T>(SectionOptions option, T value) => Readable.HasFlag(option) ? value
+        : throw new InvalidOperationException($"The section reads the {option} option but does not declare it among its SectionOptions.");
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Ch03_LinearNetworks;
 using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -69,7 +70,9 @@ public sealed class SectionSmokeTests
     [TestCaseSource(nameof(QuickSections))]
     public void RunsAndCommitsItsOutput(string id)
     {
-        var options = TestEnvironment.Options(epochs: 1, limit: 1000);
+        // One epoch on 1000 examples where the section takes those options; it may read no option it does not declare.
+        var declared = SectionCatalog.Find(id).Info.Options;
+        var options = TestEnvironment.Options(declared.HasFlag(SectionOptions.Epochs) ? 1 : null, declared.HasFlag(SectionOptions.Limit) ? 1000 : null);
         var result = SectionRunner.Run(id, options, TextWriter.Null);
         Assert.That(File.Exists(Path.Combine(result.OutputDirectory, "metrics.json")));
         Assert.That(Path.GetFileName(result.OutputDirectory), Does.Not.StartWith("."));

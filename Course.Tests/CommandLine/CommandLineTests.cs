@@ -51,6 +51,61 @@ public sealed class CommandLineTests
         foreach (var section in SectionCatalog.All) Assert.That(output, Does.Contain(section.Id).And.Contain(section.Number));
     }
 
+    [Test]
+    public void ListShowsTheOptionsEachSectionTakes()
+    {
+        var (code, output, _) = Invoke("list");
+        Assert.That(code, Is.Zero);
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options"));
+        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ")), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint"));
+        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint"));
+        Assert.That(lines.Single(l => l.StartsWith("conv-layer ")), Does.EndWith(" epochs lr"));
+        Assert.That(lines.Single(l => l.StartsWith("ndarray ")), Does.EndWith(" –"));
+    }
+
+    [TestCase("rnn-scratch", "--limit", "5", "--resize", "3",
+        ExpectedResult = "error: rnn-scratch does not use --limit or --resize; it takes --epochs, --batch-size, --lr, --checkpoint.")]
+    [TestCase("8.5", "--epochs", "1", "--limit", "5",
+        ExpectedResult = "error: rnn-scratch does not use --limit; it takes --epochs, --batch-size, --lr, --checkpoint.")]
+    [TestCase("2.1", "--epochs", "1",
+        ExpectedResult = "error: ndarray does not use --epochs; it takes only --device, --seed, --threads, --data-dir, --out and --json.")]
+    [TestCase("conv-layer", "--checkpoint", "ckpt", "--batch-size", "8",
+        ExpectedResult = "error: conv-layer does not use --batch-size or --checkpoint; it takes --epochs, --lr.")]
+    [TestCase("3.5", "--epochs", "1", "--lr", "0.1", "--resize", "32",
+        ExpectedResult = "error: fashion-mnist does not use --epochs, --lr or --resize; it takes --batch-size, --limit.")]
+    public string AnOptionTheSectionDoesNotUseIsRefusedBeforeAnyWork(params string[] args)
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, _, error) = Invoke(["run", .. args, "--out", output]);
+        Assert.That(code, Is.EqualTo(2));
+        AssertOneSentence(error);
+        Assert.That(Directory.EnumerateFileSystemEntries(output, "*", SearchOption.AllDirectories), Is.Empty, "no run folder");
+        return error.Trim();
+    }
+
+    [Test]
+    public void TheProgramRefusesAnUnusedOptionWithExitCode2AndNoRunFolder()
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, stdout, error) = Process(TestEnvironment.DataRoot, "run", "rnn-scratch", "--limit", "5", "--resize", "3", "--out", output);
+        Assert.That(code, Is.EqualTo(2));
+        AssertOneSentence(error);
+        Assert.That(error, Does.StartWith("error: rnn-scratch does not use --limit or --resize;"));
+        Assert.That(stdout, Is.Empty);
+        Assert.That(Directory.EnumerateFileSystemEntries(output, "*", SearchOption.AllDirectories), Is.Empty);
+    }
+
+    [Test]
+    public void EverySectionTakesTheCommonOptions()
+    {
+        string output = TestEnvironment.TempFolder();
+        var (code, stdout, error) = Invoke("run", "ndarray", "--device", "cpu", "--seed", "7", "--threads", "1", "--json", "--out", output,
+            "--data-dir", TestEnvironment.TempFolder());
+        Assert.That(code, Is.Zero, error);
+        Assert.That(stdout, Does.Contain("\"seed\":7"));
+    }
+
     [TestCase("run", "no-such-section", ExpectedResult = 1)]
     [TestCase("run", "9.99", ExpectedResult = 1)]
     [TestCase("run", "softmax-concise", "--epochs", "0", ExpectedResult = 2)]
