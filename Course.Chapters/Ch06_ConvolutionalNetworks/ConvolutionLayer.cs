@@ -1,5 +1,6 @@
 using System.Globalization;
 using Course.Chapters.Infrastructure;
+using Course.Core.Data;
 using Course.Core.Runtime;
 using Course.Core.Training;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ public sealed class Conv2D : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>6.2 Convolutions for images: <c>corr2d</c>, edge detection, and learning the edge kernel from data.</summary>
-[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate)]
+[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
 public sealed class ConvolutionLayer : ISection
 {
     /// <summary>d2l's <c>corr2d</c>: the two-dimensional cross-correlation of <paramref name="X"/> with the kernel <paramref name="K"/>.</summary>
@@ -55,23 +56,18 @@ public sealed class ConvolutionLayer : ISection
 
     /// <summary>
     /// The book's kernel learning: a bias-free 1×2 <c>nn.Conv2d</c> fitted to Y = corr2d(X, [1, −1]) by 10 steps of
-    /// gradient descent on the summed squared error (lr 0.03); returns the loss after every step and the kernel.
+    /// gradient descent on the summed squared error (lr 0.03) with the shared loop on <paramref name="device"/>;
+    /// returns the loss of every step (taken before its update, as the book prints it) and the kernel.
     /// </summary>
-    public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(int steps = 10, double lr = 3e-2)
+    public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(int steps = 10, double lr = 3e-2,
+        Device? device = null, Checkpoint? checkpoint = null)
     {
         var conv = nn.Conv2d(1, 1, (1, 2), bias: false);
         var X = StripeImage().reshape(1, 1, 6, 8);
         var Y = Corr2d(StripeImage(), EdgeKernel()).reshape(1, 1, 6, 7);
-        var losses = new List<double>();
-        for (int i = 0; i < steps; i++)
-        {
-            using var scope = NewDisposeScope();
-            var loss = (conv.call(X) - Y).square().sum();
-            loss.backward();
-            MinibatchSgd.Update(conv.parameters(), lr, batchSize: 1);
-            losses.Add(loss.item<float>());
-        }
-        return (losses, conv.weight.detach().reshape(1, 2));
+        var trainer = new RegressionTrainer { Epochs = steps, Device = device ?? CPU, SumLoss = true, Checkpoint = checkpoint };
+        var losses = trainer.Fit(conv, new ArrayLoader(X, Y, batchSize: 1, shuffle: false), (yHat, y) => (yHat - y).square(), Updaters.ScratchSgd(lr));
+        return (losses.Select(l => l[0]).ToArray(), conv.weight.detach().cpu().reshape(1, 2));
     }
 
     /// <inheritdoc />
@@ -85,7 +81,7 @@ public sealed class ConvolutionLayer : ISection
         ctx.Out.Show("the transposed image has no vertical edges", Corr2d(image.t(), EdgeKernel()));
         ctx.Out.Show("Conv2D (random kernel) on the image", new Conv2D(1, 2).call(image).detach());
 
-        var (losses, kernel) = LearnKernel(ctx.Epochs(10), ctx.LearningRate(3e-2));
+        var (losses, kernel) = LearnKernel(ctx.Epochs(10), ctx.LearningRate(3e-2), ctx.Device, ctx.Checkpoint());
         for (int i = 1; i < losses.Count; i += 2)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F3}"));
         ctx.Out.Show("learned kernel", kernel);

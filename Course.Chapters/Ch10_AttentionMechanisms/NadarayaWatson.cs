@@ -1,7 +1,9 @@
 using System.Globalization;
 using Course.Chapters.Infrastructure;
+using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -40,11 +42,37 @@ public sealed class NWKernelRegression : nn.Module<Tensor, Tensor, Tensor, Tenso
 }
 
 /// <summary>
+/// The shared regression loop's view of <see cref="NWKernelRegression"/>: each row of its input packs a query with the
+/// m keys and m values it attends to, (n, 1 + 2m).
+/// </summary>
+public sealed class PackedQueries : nn.Module<Tensor, Tensor>
+{
+    private readonly NWKernelRegression net;
+
+    /// <summary>Wraps <paramref name="net"/>, whose parameters become this module's.</summary>
+    public PackedQueries(NWKernelRegression net) : base(nameof(PackedQueries))
+    {
+        this.net = net;
+        RegisterComponents();
+    }
+
+    /// <summary>The rows for <paramref name="queries"/> (n) and their <paramref name="keys"/> and <paramref name="values"/> (n, m).</summary>
+    public static Tensor Pack(Tensor queries, Tensor keys, Tensor values) => cat([queries.unsqueeze(1), keys, values], 1);
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor rows)
+    {
+        long m = (rows.shape[1] - 1) / 2;
+        return net.call(rows.select(1, 0), rows.narrow(1, 1, m), rows.narrow(1, 1 + m, m));
+    }
+}
+
+/// <summary>
 /// 10.2 Attention pooling, Nadaraya–Watson kernel regression: on 50 noisy samples of f(x) = 2 sin(x) + x^0.8, average
 /// pooling, nonparametric attention pooling with a Gaussian kernel, the batch matrix multiplication it needs, and
 /// <see cref="NWKernelRegression"/> trained with leave-one-out keys.
 /// </summary>
-[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate)]
+[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
 public sealed class NadarayaWatson : ISection
 {
     /// <summary>The book's function to learn, f(x) = 2 sin(x) + x^0.8.</summary>
@@ -79,31 +107,26 @@ public sealed class NadarayaWatson : ISection
     }
 
     /// <summary>
-    /// The book's training loop: full-batch SGD on the squared error with leave-one-out keys. Returns each epoch's
-    /// summed loss, taken before its step, and reports it to <paramref name="onEpoch"/>; a NaN or infinite loss stops
-    /// training with a <see cref="CourseException"/>.
+    /// The book's training loop: full-batch SGD on the summed squared error with leave-one-out keys, in the shared loop
+    /// on <paramref name="device"/>. Returns each epoch's summed loss, taken before its step, and reports it to
+    /// <paramref name="onEpoch"/>; a NaN or infinite loss stops training with a <see cref="CourseException"/>.
     /// </summary>
     public static IReadOnlyList<double> Train(NWKernelRegression net, Tensor xTrain, Tensor yTrain, int epochs, double lr,
-        Action<int, double>? onEpoch = null)
+        Action<int, double>? onEpoch = null, Device? device = null, Checkpoint? checkpoint = null)
     {
         var (keys, values) = LeaveOneOut(xTrain, yTrain);
-        var loss = nn.MSELoss(nn.Reduction.None);
-        var trainer = optim.SGD(net.parameters(), lr);
-        var losses = new List<double>();
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        var rows = PackedQueries.Pack(xTrain, keys, values);
+        var trainer = new RegressionTrainer
         {
-            using var step = NewDisposeScope();
-            trainer.zero_grad();
-            var l = loss.call(net.call(xTrain, keys, values), yTrain).sum();
-            double total = l.item<float>();
-            if (!double.IsFinite(total))
-                throw new CourseException($"Training diverged: the loss became {total} in epoch {epoch}; try a smaller learning rate (--lr).");
-            l.backward();
-            trainer.step();
-            losses.Add(total);
-            onEpoch?.Invoke(epoch, total);
-        }
-        return losses;
+            Epochs = epochs,
+            Device = device ?? CPU,
+            SumLoss = true,
+            Checkpoint = checkpoint,
+            EpochEnded = (epoch, loss) => onEpoch?.Invoke(epoch, loss[0]),
+        };
+        var losses = trainer.Fit(new PackedQueries(net), new ArrayLoader(rows, yTrain, (int)rows.shape[0], shuffle: false),
+            (yHat, y) => (yHat - y).square(), Updaters.Sgd(lr));
+        return losses.Select(l => l[0]).ToArray();
     }
 
     /// <inheritdoc />
@@ -113,7 +136,6 @@ public sealed class NadarayaWatson : ISection
         int nTrain = ctx.Hyper("n_train", 50), epochs = ctx.Epochs(5);
         double lr = ctx.LearningRate(0.5);
         var (xTrain, yTrain) = TrainingSet(nTrain);
-        (xTrain, yTrain) = (xTrain.to(ctx.Device), yTrain.to(ctx.Device));
         var xTest = arange(0, 5, 0.1, dtype: float32);
         int nTest = (int)xTest.shape[0];
         var yTruth = F(xTest);
@@ -144,18 +166,16 @@ public sealed class NadarayaWatson : ISection
         ctx.Out.Show("torch.bmm(weights.unsqueeze(1), values.unsqueeze(-1))", bmm(weights.unsqueeze(1), values.unsqueeze(-1)));
 
         var net = new NWKernelRegression();
-        net.to(ctx.Device);
         var animator = new Animator(ctx.Figure("training-loss"), axes: new AxesStyle { XLabel = "epoch", YLabel = "loss", XLim = (1, epochs) });
         var losses = Train(net, xTrain, yTrain, epochs, lr, (epoch, loss) =>
         {
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}, loss {loss:F6}"));
             animator.Add(epoch, loss);
-        });
+        }, ctx.Device, ctx.Checkpoint());
 
-        Tensor parametric;
-        using (no_grad()) parametric = net.call(xTest, xTrain.repeat(nTest, 1), yTrain.repeat(nTest, 1));
+        var parametric = new PackedQueries(net).Predict(PackedQueries.Pack(xTest, xTrain.repeat(nTest, 1), yTrain.repeat(nTest, 1)));
         PlotKernelReg("parametric", parametric);
-        Heatmaps.Save(ctx.Figure("parametric-attention"), net.AttentionWeights!.unsqueeze(0).unsqueeze(0),
+        Heatmaps.Save(ctx.Figure("parametric-attention"), net.AttentionWeights!.cpu().unsqueeze(0).unsqueeze(0),
             xLabel: "Sorted training inputs", yLabel: "Sorted testing inputs");
 
         double learnedW = net.w.item<float>();

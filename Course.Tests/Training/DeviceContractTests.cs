@@ -59,6 +59,17 @@ public sealed class DeviceContractTests
         Assert.Throws<MetaDeviceRead>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
     }
 
+    [TestCaseSource(nameof(TrainingSections)), Category("Cuda")]
+    public void EveryTrainingSectionTrainsAnEpochOnCuda(string id)
+    {
+        if (!cuda.is_available()) Assert.Ignore("CUDA is not available on this machine.");
+        var info = SectionCatalog.Find(id).Info;
+        var options = TestEnvironment.Options(epochs: 1, limit: info.Options.HasFlag(SectionOptions.Limit) ? 512 : null) with { Device = "cuda" };
+        var result = SectionRunner.Run(id, options, TextWriter.Null);
+        Assert.That(result.Device, Is.EqualTo("cuda:0"));
+        Assert.That(result.Metrics.Values, Is.All.Not.NaN);
+    }
+
     [Test]
     public void AnUpdaterBuiltBeforeTheModelMovedIsOneSentence()
     {
