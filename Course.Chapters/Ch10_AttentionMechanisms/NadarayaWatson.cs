@@ -26,7 +26,10 @@ public sealed class NWKernelRegression : nn.Module<Tensor, Tensor, Tensor, Tenso
         RegisterComponents();
     }
 
-    /// <summary>The attention weights (queries, keys per query) of the last forward pass, the book's <c>self.attention_weights</c>.</summary>
+    /// <summary>
+    /// The attention weights (queries, keys per query) of the last forward pass, the book's <c>self.attention_weights</c>:
+    /// detached, kept outside any dispose scope, and freed when the next pass replaces them.
+    /// </summary>
     public Tensor? AttentionWeights { get; private set; }
 
     /// <summary>
@@ -36,8 +39,10 @@ public sealed class NWKernelRegression : nn.Module<Tensor, Tensor, Tensor, Tenso
     public override Tensor forward(Tensor queries, Tensor keys, Tensor values)
     {
         queries = queries.repeat_interleave(keys.shape[1]).reshape(-1, keys.shape[1]);
-        AttentionWeights = nn.functional.softmax(-((queries - keys) * w).square() / 2, dim: 1);
-        return bmm(AttentionWeights.unsqueeze(1), values.unsqueeze(-1)).reshape(-1);
+        var weights = nn.functional.softmax(-((queries - keys) * w).square() / 2, dim: 1);
+        AttentionWeights?.Dispose();
+        AttentionWeights = weights.detach().DetachFromDisposeScope();
+        return bmm(weights.unsqueeze(1), values.unsqueeze(-1)).reshape(-1);
     }
 }
 
