@@ -1,3 +1,4 @@
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -11,8 +12,7 @@ public static class ShapeTable
     {
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        bool wasTraining = net.training;
-        net.eval();
+        using var evaluating = net.Evaluating();
         var x = rand(inputShape);
         var rows = new List<(string, long[])>();
         foreach (var layer in net.children().Cast<nn.Module<Tensor, Tensor>>())
@@ -20,7 +20,6 @@ public static class ShapeTable
             x = layer.call(x);
             rows.Add((layer.GetType().Name, x.shape));
         }
-        net.train(wasTraining);
         return rows;
     }
 

@@ -1,4 +1,5 @@
 using Course.Core.Data;
+using Course.Core.Training;
 using static TorchSharp.torch;
 
 namespace Course.Core.Plotting;
@@ -14,11 +15,7 @@ public static class PredictionGrid
     {
         using var scope = NewDisposeScope();
         var (x, y) = test.First();
-        bool wasTraining = net.training;
-        net.eval();
-        Tensor predicted;
-        using (no_grad()) predicted = net.call(x).argmax(1);
-        net.train(wasTraining);
+        var predicted = net.Predict(x).argmax(1);
         var trues = FashionMnist.GetLabels(y);
         var preds = FashionMnist.GetLabels(predicted);
         var pairs = trues.Zip(preds).Take(n).ToArray();

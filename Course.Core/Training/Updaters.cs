@@ -53,11 +53,15 @@ public static class Updaters
 /// <summary>A torch optimizer as an updater: <c>zero_grad</c>, backward, <c>step</c>.</summary>
 public sealed class OptimizerUpdater(OptimizerHelper optimizer) : IUpdater
 {
+    // TorchSharp's optimizers re-read a lazy parameter list but key their state on the parameters they saw when built,
+    // so those, taken now, are what the device contract must compare with the model's.
+    private readonly Tensor[] _parameters = optimizer.parameters().ToArray<Tensor>();
+
     /// <summary>The wrapped optimizer.</summary>
     public OptimizerHelper Optimizer { get; } = optimizer;
 
     /// <inheritdoc />
-    public IEnumerable<Tensor> Parameters => Optimizer.parameters();
+    public IEnumerable<Tensor> Parameters => _parameters;
 
     /// <inheritdoc />
     public void Step(Tensor loss, Action? beforeUpdate = null)

@@ -82,6 +82,19 @@ public sealed class DeviceContractTests
     }
 
     [Test]
+    public void ATorchOptimizerBuiltBeforeTheModelMovedIsOneSentence()
+    {
+        // TorchSharp's optimizer re-reads net.parameters() lazily, so it looks right, but its state is keyed on the old
+        // parameters and its step would throw KeyNotFoundException: the updater remembers what it was built with.
+        var net = nn.Sequential(nn.Linear(2, 1));
+        var early = new OptimizerUpdater(optim.SGD(net.parameters(), 0.1));
+        var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
+        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
+        Assert.That(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), _ => early, data),
+            Throws.TypeOf<CourseException>().With.Message.Contains("not one of the model's current parameters"));
+    }
+
+    [Test]
     public void TheUpdaterFactoryBuildsFromTheMovedParameters()
     {
         var net = nn.Sequential(nn.Linear(2, 1));
