@@ -15,6 +15,7 @@ public sealed class RunContext : IDisposable
 {
     private readonly Dictionary<string, object> _hyperparameters = new();
     private readonly Dictionary<string, double> _metrics = new();
+    private readonly IDisposable? _checkpointLock;
     private SummaryWriter? _tensorBoard;
 
     /// <summary>
@@ -33,7 +34,16 @@ public sealed class RunContext : IDisposable
         Device = device ?? Devices.Resolve(options.Device);
         Data = data ?? new DataStore(options.DataDir);
         Progress = new ProgressLine(Out);
-        Output = new RunDirectory(options.OutDir, id);
+        _checkpointLock = options.CheckpointDir is { } folder ? Training.Checkpoint.Lock(folder) : null;
+        try
+        {
+            Output = new RunDirectory(options.OutDir, id);
+        }
+        catch
+        {
+            _checkpointLock?.Dispose();
+            throw;
+        }
         Id = id;
     }
 
@@ -89,8 +99,13 @@ public sealed class RunContext : IDisposable
         return value;
     }
 
-    /// <summary>Records a final metric for <c>metrics.json</c>.</summary>
-    public void Metric(string name, double value) => _metrics[name] = value;
+    /// <summary>Records a final metric for <c>metrics.json</c>; one that is not finite stops the run with the divergence sentence.</summary>
+    public void Metric(string name, double value)
+    {
+        if (!double.IsFinite(value))
+            throw new CourseException(string.Create(CultureInfo.InvariantCulture, $"Training diverged: {name} became {value}; try a smaller learning rate (--lr)."));
+        _metrics[name] = value;
+    }
 
     /// <summary>
     /// The checkpoint of the run's training called <paramref name="name"/> (a section that trains several models names
@@ -112,5 +127,9 @@ public sealed class RunContext : IDisposable
     public string Figure(string name) => Output.File(name + ".png");
 
     /// <summary>Deletes the output folder unless the run committed it.</summary>
-    public void Dispose() => Output.Dispose();
+    public void Dispose()
+    {
+        _checkpointLock?.Dispose();
+        Output.Dispose();
+    }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,16 +11,18 @@ namespace Course.Core.Runtime;
 /// with checks that end in a <see cref="CourseException"/> naming the entry at fault.
 /// </summary>
 /// <remarks>
-/// The format, little-endian: the magic bytes <c>CTNS</c>, a version byte (1), a kind byte (0 tensor, 1 list,
+/// The format, little-endian: the magic bytes <c>CTNS</c>, a version byte (2), a kind byte (0 tensor, 1 list,
 /// 2 dictionary), the entry count (int32); per entry its name (a .NET <see cref="BinaryWriter"/> string: "" for a
 /// tensor, the index for a list, the key for a dictionary) and the tensor as TorchSharp's
 /// <see cref="TensorExtensionMethods.Save(Tensor, BinaryWriter)"/> writes it (dtype, rank, shape, raw bytes; always
-/// from the CPU); then the end marker <c>CEND</c>, so that a file cut short anywhere is caught.
+/// from the CPU); then the end marker <c>CEND</c>, so that a file cut short anywhere is caught, and the SHA-256 of
+/// every byte before it, so that a file damaged anywhere is named as damaged rather than loaded.
 /// A model's state is a dictionary (<c>0.weight</c>, <c>hidden.bias</c>, …, persistent buffers included).
 /// </remarks>
 public static class TensorFiles
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
+    private const int HashLength = 32;
     private static readonly byte[] Magic = "CTNS"u8.ToArray();
     private static readonly byte[] EndMarker = "CEND"u8.ToArray();
 
@@ -106,20 +109,24 @@ public static class TensorFiles
         try
         {
             Directory.CreateDirectory(folder);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
             {
-                writer.Write(Magic);
-                writer.Write(Version);
-                writer.Write((byte)kind);
-                writer.Write(entries.Count);
-                foreach (var (name, tensor) in entries)
+                using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
                 {
-                    writer.Write(name);
-                    tensor.Save(writer);
+                    writer.Write(Magic);
+                    writer.Write(Version);
+                    writer.Write((byte)kind);
+                    writer.Write(entries.Count);
+                    foreach (var (name, tensor) in entries)
+                    {
+                        writer.Write(name);
+                        tensor.Save(writer);
+                    }
+                    writer.Write(EndMarker);
                 }
-                writer.Write(EndMarker);
-                writer.Flush();
+                stream.Position = 0;
+                byte[] checksum = SHA256.HashData(stream); // reads to the end, where the checksum goes
+                stream.Write(checksum);
                 stream.Flush(flushToDisk: true);
             }
             File.Move(temp, full, overwrite: true);
@@ -141,10 +148,13 @@ public static class TensorFiles
         string at = "the header";
         try
         {
-            using var stream = File.OpenRead(path);
-            using var reader = new BinaryReader(stream, Encoding.UTF8);
-            if (!ReadExactly(reader, Magic.Length).AsSpan().SequenceEqual(Magic))
+            byte[] bytes = File.ReadAllBytes(path);
+            if (bytes.Length >= Magic.Length && !bytes.AsSpan().StartsWith(Magic))
                 throw new CourseException($"'{path}' is not a tensor file written by TensorFiles (it does not start with 'CTNS').");
+            int length = Math.Max(0, bytes.Length - HashLength);
+            using var stream = new MemoryStream(bytes, 0, length, writable: false);
+            using var reader = new BinaryReader(stream, Encoding.UTF8);
+            ReadExactly(reader, Magic.Length);
             byte version = reader.ReadByte();
             if (version != Version)
                 throw new CourseException($"'{path}' has format version {version}; this build reads version {Version}.");
@@ -165,13 +175,15 @@ public static class TensorFiles
             at = "the end marker";
             if (!ReadExactly(reader, EndMarker.Length).AsSpan().SequenceEqual(EndMarker) || stream.Position != stream.Length)
                 throw new InvalidDataException("the end marker is not where it should be");
+            if (!SHA256.HashData(bytes.AsSpan(0, length)).AsSpan().SequenceEqual(bytes.AsSpan(length)))
+                throw new CourseException($"'{path}' is damaged: its contents do not match the checksum written with them; save it again.");
             return entries;
         }
         catch (Exception e) when (e is not CourseException)
         {
             foreach (var (_, tensor) in entries) tensor.Dispose();
             string what = e is EndOfStreamException ? "is truncated" : "is damaged";
-            throw new CourseException($"'{path}' {what}: reading stopped at {at} ({e.Message}); save it again.", e);
+            throw new CourseException($"'{path}' {what}: reading stopped at {at} ({Errors.FirstLine(e.Message)}); save it again.", e);
         }
         catch
         {

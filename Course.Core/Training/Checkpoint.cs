@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using System.Text.Json;
 using Course.Core.Runtime;
 using static TorchSharp.torch;
@@ -8,21 +9,25 @@ namespace Course.Core.Training;
 public sealed record EpochRecord<TEpoch>(TEpoch Metrics, double Count, double Seconds);
 
 /// <summary>
-/// A training checkpoint in a folder: the model's state (<see cref="TensorFiles"/>), the updater's state, torch's
-/// global random generator and the epochs done so far, tagged with the run it belongs to. Every file is written beside
-/// the old one and renamed into place, the epoch history last, so a run killed mid-save never leaves a half-written
-/// file. Restoring it into the same run continues exactly where the saved one stopped.
+/// A training checkpoint in a folder, saved as one transaction: each save writes a new generation folder
+/// (<c>epoch-0003/</c>: the model's state, the updater's state, torch's global random generator and the epochs done),
+/// then renames <c>manifest.json</c> into place, which names that generation, the run it belongs to and the SHA-256 of
+/// each of its files; only then are older generations deleted. A run killed anywhere leaves a manifest that names a
+/// complete generation, and restoring checks every file against it, so a checkpoint either resumes exactly where a
+/// save ended or is refused in one sentence.
 /// </summary>
 /// <param name="folder">The checkpoint folder.</param>
 /// <param name="identity">What the run is (section and settings); a checkpoint of another run is refused.</param>
 public sealed class Checkpoint(string folder, string identity = "")
 {
+    private const string ManifestFile = "manifest.json";
     private const string ModelFile = "model.bin";
     private const string UpdaterFile = "updater.bin";
     private const string RandomFile = "random.bin";
     private const string HistoryFile = "history.json";
+    private const string LockFile = ".lock";
 
-    private sealed record Saved<TEpoch>(string Identity, EpochRecord<TEpoch>[] Epochs);
+    private sealed record Manifest(string Identity, int Epochs, string Generation, Dictionary<string, string> Sha256);
 
     /// <summary>The checkpoint folder.</summary>
     public string Folder { get; } = Path.GetFullPath(folder);
@@ -30,60 +35,124 @@ public sealed class Checkpoint(string folder, string identity = "")
     /// <summary>What the run is: a checkpoint whose identity differs is not restored.</summary>
     public string Identity { get; } = identity;
 
-    /// <summary>Whether the folder holds a complete checkpoint.</summary>
-    public bool Exists => File.Exists(Path.Combine(Folder, HistoryFile));
+    /// <summary>Whether the folder holds a checkpoint.</summary>
+    public bool Exists => File.Exists(Path.Combine(Folder, ManifestFile));
 
-    /// <summary>Saves the model, the updater's state, torch's random state and the epochs so far.</summary>
-    public void Save<TEpoch>(nn.Module model, IUpdater updater, IReadOnlyList<EpochRecord<TEpoch>> epochs)
+    /// <summary>
+    /// Makes sure <paramref name="folder"/> can hold checkpoints (a folder, writable) and locks it for this process until
+    /// the returned scope ends, so that two runs cannot write one checkpoint; each is one sentence when it fails.
+    /// </summary>
+    public static IDisposable Lock(string folder)
     {
-        Directory.CreateDirectory(Folder);
-        string updaterState = Path.Combine(Folder, UpdaterFile + ".new");
-        string history = Path.Combine(Folder, HistoryFile + ".new");
-        updater.SaveState(updaterState);
-        File.WriteAllText(history, JsonSerializer.Serialize(new Saved<TEpoch>(Identity, [.. epochs])));
-        using (var random = get_rng_state()) TensorFiles.Save(random, Path.Combine(Folder, RandomFile));
-        TensorFiles.SaveState(model, Path.Combine(Folder, ModelFile));
-        if (File.Exists(updaterState)) File.Move(updaterState, Path.Combine(Folder, UpdaterFile), overwrite: true);
-        File.Move(history, Path.Combine(Folder, HistoryFile), overwrite: true);
-    }
-
-    /// <summary>Restores the model, the updater and torch's random state, and returns the epochs already done.</summary>
-    public IReadOnlyList<EpochRecord<TEpoch>> Restore<TEpoch>(nn.Module model, IUpdater updater)
-    {
-        Saved<TEpoch> saved;
+        string full = Path.GetFullPath(folder);
+        if (File.Exists(full)) throw new CourseException($"--checkpoint '{folder}' is a file; give a folder (it is created if missing).");
         try
         {
-            saved = JsonSerializer.Deserialize<Saved<TEpoch>>(File.ReadAllText(Path.Combine(Folder, HistoryFile)))
-                ?? throw new InvalidDataException("the history is empty");
+            Directory.CreateDirectory(full);
+            string probe = Path.Combine(full, $".probe-{Guid.NewGuid():N}");
+            File.WriteAllBytes(probe, []);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CourseException($"--checkpoint '{folder}' cannot be written ({Errors.FirstLine(e.Message)}); give a folder you can write to.", e);
+        }
+        try
+        {
+            return new FileStream(Path.Combine(full, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new CourseException($"--checkpoint '{folder}' is in use by another run; wait for it to end, or give another folder.", e);
+        }
+    }
+
+    /// <summary>Saves the model, the updater's state, torch's random state and the epochs so far as a new generation.</summary>
+    public void Save<TEpoch>(nn.Module model, IUpdater updater, IReadOnlyList<EpochRecord<TEpoch>> epochs)
+    {
+        string name = $"epoch-{epochs.Count:D4}";
+        string generation = Path.Combine(Folder, name);
+        try
+        {
+            if (Directory.Exists(generation)) Directory.Delete(generation, recursive: true); // a save killed before its manifest
+            Directory.CreateDirectory(generation);
+            updater.SaveState(Path.Combine(generation, UpdaterFile));
+            File.WriteAllText(Path.Combine(generation, HistoryFile), JsonSerializer.Serialize(epochs));
+            using (var random = get_rng_state()) TensorFiles.Save(random, Path.Combine(generation, RandomFile));
+            TensorFiles.SaveState(model, Path.Combine(generation, ModelFile));
+            var hashes = Directory.EnumerateFiles(generation).Order(StringComparer.Ordinal)
+                .ToDictionary(f => Path.GetFileName(f), Sha256);
+            string manifest = Path.Combine(Folder, ManifestFile);
+            File.WriteAllText(manifest + ".new", JsonSerializer.Serialize(new Manifest(Identity, epochs.Count, name, hashes)));
+            File.Move(manifest + ".new", manifest, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CourseException($"Cannot save the checkpoint in '{Folder}' ({Errors.FirstLine(e.Message)}); free some space or give another --checkpoint folder.", e);
+        }
+        Sweep(name);
+    }
+
+    /// <summary>
+    /// Restores the model, the updater and torch's random state from the manifest's generation, after checking every file
+    /// against it, and returns the epochs already done.
+    /// </summary>
+    public IReadOnlyList<EpochRecord<TEpoch>> Restore<TEpoch>(nn.Module model, IUpdater updater)
+    {
+        Manifest manifest;
+        try
+        {
+            manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(Path.Combine(Folder, ManifestFile)))
+                ?? throw new InvalidDataException("the manifest is empty");
         }
         catch (Exception e) when (e is IOException or JsonException or InvalidDataException or NotSupportedException)
         {
-            throw Damaged(e);
+            throw Damaged($"its manifest cannot be read ({Errors.FirstLine(e.Message)})", e);
         }
-        if (saved.Identity != Identity)
-            throw new CourseException($"The checkpoint in '{Folder}' belongs to another run ({Describe(saved.Identity)}), not this one ({Describe(Identity)}); " +
+        if (manifest.Identity != Identity)
+            throw new CourseException($"The checkpoint in '{Folder}' belongs to another run ({Describe(manifest.Identity)}), not this one ({Describe(Identity)}); " +
                 "use another --checkpoint folder, or the settings it was made with.");
+        string generation = Path.Combine(Folder, manifest.Generation);
+        foreach (var (file, hash) in manifest.Sha256)
+        {
+            string path = Path.Combine(generation, file);
+            if (!File.Exists(path) || Sha256(path) != hash)
+                throw Damaged($"{manifest.Generation}/{file} is missing or does not match the checksum in its manifest", null);
+        }
+        Sweep(manifest.Generation);
         try
         {
-            TensorFiles.LoadState(model, Path.Combine(Folder, ModelFile));
-            string updaterState = Path.Combine(Folder, UpdaterFile);
+            var epochs = JsonSerializer.Deserialize<EpochRecord<TEpoch>[]>(File.ReadAllText(Path.Combine(generation, HistoryFile))) ?? [];
+            if (epochs.Length != manifest.Epochs) throw new InvalidDataException($"the history holds {epochs.Length} epochs, the manifest {manifest.Epochs}");
+            TensorFiles.LoadState(model, Path.Combine(generation, ModelFile));
+            string updaterState = Path.Combine(generation, UpdaterFile);
             if (File.Exists(updaterState)) updater.LoadState(updaterState);
-            string random = Path.Combine(Folder, RandomFile);
-            if (File.Exists(random))
-            {
-                using var state = TensorFiles.Load(random);
-                set_rng_state(state);
-            }
+            using var random = TensorFiles.Load(Path.Combine(generation, RandomFile));
+            set_rng_state(random);
+            return epochs;
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or JsonException or InvalidDataException or ArgumentException or InvalidOperationException)
         {
-            throw Damaged(e);
+            throw Damaged($"it does not fit this model ({Errors.FirstLine(e.Message)})", e);
         }
-        return saved.Epochs ?? [];
     }
 
-    private CourseException Damaged(Exception e) =>
-        new($"The checkpoint in '{Folder}' does not fit this model or is damaged ({e.Message}); delete the folder to start afresh.", e);
+    /// <summary>Deletes what killed saves left: generations other than <paramref name="keep"/> and an unfinished manifest.</summary>
+    private void Sweep(string keep)
+    {
+        foreach (string stale in Directory.EnumerateDirectories(Folder, "epoch-*").Where(d => Path.GetFileName(d) != keep))
+            Directory.Delete(stale, recursive: true);
+        File.Delete(Path.Combine(Folder, ManifestFile + ".new"));
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexString(SHA256.HashData(stream));
+    }
+
+    private CourseException Damaged(string what, Exception? inner) =>
+        new($"The checkpoint in '{Folder}' cannot be resumed: {what}; delete the folder to start afresh.", inner);
 
     private static string Describe(string identity) => identity.Length == 0 ? "no settings recorded" : identity;
 }

@@ -117,10 +117,13 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
     /// <summary>
     /// One training step in its own dispose scope: <paramref name="batch"/> (CPU tensors from a loader, owned by the
     /// step) moves to the device and <paramref name="body"/> runs on the moved tensors. The step's time counts towards
-    /// the speed.
+    /// the speed. A SIGINT or SIGTERM (<see cref="Interruption"/>) stops the run here, between steps.
     /// </summary>
     public void Step(Tensor[] batch, Action<Tensor[]> body)
     {
+        Interruption.ThrowIfRequested(() => _trainer.Checkpoint is { } checkpoint && _history.Count > 0
+            ? $"in epoch {_history.Count + 1}; the checkpoint in '{checkpoint.Folder}' holds the {_history.Count} epoch(s) before it"
+            : $"in epoch {_history.Count + 1}");
         _timer.Start();
         using (var scope = NewDisposeScope())
         {
