@@ -31,7 +31,7 @@ public sealed class NativePackageTests
 
     private static string HostRid =>
         (OperatingSystem.IsWindows() ? "win-" : OperatingSystem.IsMacOS() ? "osx-" : "linux-")
-        + RuntimeInformation.OSArchitecture.ToString().ToLowerInvariant();
+        + RuntimeInformation.ProcessArchitecture.ToString().ToLowerInvariant();
 
     [TestCase(null, "libtorch-cpu-")]
     [TestCase("linux-x64", "libtorch-cpu-linux-x64")]
