@@ -37,7 +37,7 @@ public static class SectionRunner
         File.WriteAllText(ctx.Output.File("metrics.json"), result.ToJson());
         ctx.Output.Commit();
         var files = Directory.EnumerateFileSystemEntries(result.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
-        output.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, result.OutputDirectory)}/ ({string.Join(", ", files)})");
+        output.WriteLine($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, result.OutputDirectory)}{Path.DirectorySeparatorChar} ({string.Join(", ", files)})");
         if (options.Json) output.WriteLine(result.ToJsonLine());
         return result;
     }

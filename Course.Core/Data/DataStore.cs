@@ -8,7 +8,7 @@ namespace Course.Core.Data;
 
 /// <summary>
 /// Finds data files (d2l's <c>download</c> and <c>download_extract</c>, 4.10). A file is looked up under each root in
-/// turn: <c>--data-dir</c>, <c>COURSE_DATA</c>, <c>data/</c>, then <c>/usr/share/datasets</c> (Debian's
+/// turn: <c>--data-dir</c>, <c>COURSE_DATA</c>, <c>data/</c>, then, on Linux, <c>/usr/share/datasets</c> (Debian's
 /// <c>dataset-fashion-mnist</c>). A copy that is found is verified; a missing one is downloaded into the download
 /// folder with a progress bar and verified before it is moved into place. A wrong size or checksum is an error.
 /// </summary>
@@ -27,7 +27,7 @@ public sealed class DataStore
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromMinutes(30) };
 
     /// <summary>
-    /// The usual roots: <paramref name="dataDir"/>, <c>COURSE_DATA</c>, <c>data/</c> and Debian's folder; downloads go to
+    /// The usual roots: <paramref name="dataDir"/>, <c>COURSE_DATA</c>, <c>data/</c> and, on Linux, Debian's folder; downloads go to
     /// <paramref name="dataDir"/> or <c>data/</c>, unless <c>COURSE_OFFLINE=1</c>.
     /// </summary>
     public DataStore(string? dataDir = null)
@@ -176,7 +176,7 @@ public sealed class DataStore
         if (dataDir is not null) yield return dataDir;
         if (Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } env) yield return env;
         yield return "data";
-        yield return DebianDatasets;
+        if (OperatingSystem.IsLinux()) yield return DebianDatasets;
     }
 
     /// <summary>A read-only stream that counts the bytes read through it.</summary>

@@ -23,6 +23,15 @@ public sealed class DataStoreTests
     }
 
     [Test]
+    public void DebiansFolderIsSearchedLastAndOnLinuxOnly()
+    {
+        var roots = new DataStore("some-data").Roots;
+        string debian = Path.GetFullPath(DataStore.DebianDatasets);
+        if (OperatingSystem.IsLinux()) Assert.That(roots[^1], Is.EqualTo(debian));
+        else Assert.That(roots, Has.No.Member(debian));
+    }
+
+    [Test]
     public void RootsAreSearchedInOrder()
     {
         string first = TestEnvironment.TempFolder();
