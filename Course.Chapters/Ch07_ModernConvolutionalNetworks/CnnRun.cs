@@ -1,4 +1,5 @@
 using Course.Chapters.Infrastructure;
+using Course.Core.Data;
 using Course.Core.Runtime;
 using Course.Core.Training;
 using static TorchSharp.torch;
@@ -17,11 +18,14 @@ namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 public sealed record CnnRun(int Epochs, int BatchSize, double Lr, int Size, int? BookResize)
 {
     /// <summary>The run's settings; <paramref name="minimum"/> is the network's smallest input (<see cref="InputResolution.Resolve"/>).</summary>
-    public static CnnRun Settings(RunContext ctx, string network, int bookBatchSize, double bookLr, int? bookResize, int minimum) =>
-        new(ctx.Epochs(10), ctx.BatchSize(bookBatchSize), ctx.LearningRate(bookLr),
-            InputResolution.Resolve(ctx, bookResize ?? 28, minimum, network), bookResize);
+    public static CnnRun Settings(RunContext ctx, string network, int bookBatchSize, double bookLr, int? bookResize, int minimum)
+    {
+        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(bookBatchSize);
+        double lr = ctx.LearningRate(bookLr);
+        return new(epochs, batchSize, lr, InputResolution.Resolve(ctx, bookResize ?? FashionMnist.Side, minimum, network, batchSize), bookResize);
+    }
 
     /// <summary><c>train_ch6(net, train_iter, test_iter, num_epochs, lr, device)</c> on Fashion-MNIST at <see cref="Size"/>.</summary>
     public ClassifierHistory Train(RunContext ctx, nn.Module<Tensor, Tensor> net) =>
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, BatchSize, resize: BookResize), Lr, Epochs);
+        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, BatchSize, resize: Size == FashionMnist.Side && BookResize is null ? null : Size), Lr, Epochs);
 }

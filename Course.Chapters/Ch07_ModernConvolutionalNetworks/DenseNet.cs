@@ -106,7 +106,7 @@ public sealed class DenseNet : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>7.7 DenseNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.1, 10 epochs.</summary>
-[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
 public sealed class DenseNetSection : ISection
 {
     /// <inheritdoc />

@@ -1,5 +1,7 @@
+using System.Globalization;
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using TorchSharp;
 
 namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 
@@ -14,15 +16,32 @@ public static class InputResolution
     public static int Output(int n, int kernel, int stride = 1, int padding = 0) =>
         (int)Math.Floor((double)(n + 2 * padding - kernel) / stride) + 1;
 
+    /// <summary>The largest <c>--resize</c>: over four times the book's largest (224), and far below sizes whose products overflow.</summary>
+    public const int Maximum = 1024;
+
+    /// <summary>
+    /// Floats one training image of side s holds per pixel, at most, over the activations and gradients of these
+    /// networks (VGG's first blocks hold the most): the basis of the memory check before anything is allocated.
+    /// </summary>
+    public const int FloatsPerPixel = 200;
+
     /// <summary>
     /// <c>--resize</c> or <paramref name="book"/>; a <see cref="CourseException"/> when it is below
-    /// <paramref name="minimum"/>.
+    /// <paramref name="minimum"/>, above <see cref="Maximum"/>, or when a batch of <paramref name="batchSize"/> images of
+    /// that size would not fit in this machine's memory.
     /// </summary>
-    public static int Resolve(RunContext ctx, int book, int minimum, string network)
+    public static int Resolve(RunContext ctx, int book, int minimum, string network, int batchSize)
     {
         int size = ctx.Options.Resize ?? book;
         if (size < minimum)
             throw new CourseException($"{network} needs inputs of at least {minimum}×{minimum} pixels, not {size}×{size}; pass --resize {minimum} or more.");
+        if (size > Maximum)
+            throw new CourseException($"--resize {size} is larger than any of these networks is meant for (the book uses at most 224); pass {Maximum} or less.");
+        double needed = (double)batchSize * size * size * FloatsPerPixel * sizeof(float);
+        long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+        if (ctx.Device.type == DeviceType.CPU && needed > available)
+            throw new CourseException(string.Create(CultureInfo.InvariantCulture,
+                $"{network} at {size}×{size} in batches of {batchSize} needs about {needed / 1e9:F0} GB, more than this machine's {available / 1e9:F0} GB; pass a smaller --resize or --batch-size."));
         return size;
     }
 

@@ -51,7 +51,7 @@ public sealed class NiN : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>7.3 NiN on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
-[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
 public sealed class NiNSection : ISection
 {
     /// <inheritdoc />

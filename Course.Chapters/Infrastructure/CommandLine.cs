@@ -15,36 +15,54 @@ public static class CommandLine
         (SectionOptions.Limit, "--limit"), (SectionOptions.Resize, "--resize"), (SectionOptions.Checkpoint, "--checkpoint"),
     ];
 
-    /// <summary>Parses and runs one command; returns the exit code (0 success, 1 a failure the user can act on, 2 bad usage).</summary>
+    /// <summary>The environment variable that, set to 1 or true, shows the trace of a failure as <c>--verbose</c> does.</summary>
+    public const string VerboseVariable = "COURSE_VERBOSE";
+
+    /// <summary>
+    /// Parses and runs one command; returns the exit code: 0 success, 1 a failure the user can act on, 2 bad usage,
+    /// 130 or 143 a run stopped by SIGINT or SIGTERM. Every failure is one sentence on <paramref name="error"/>; with
+    /// <c>--verbose</c> (or <c>COURSE_VERBOSE=1</c>) its trace follows, for a bug report.
+    /// </summary>
     public static int Invoke(string[] args, TextWriter output, TextWriter error)
     {
         var root = Build(output);
         var parsed = root.Parse(args);
+        bool verbose = args.Contains("--verbose") || Switches.IsOn(Environment.GetEnvironmentVariable(VerboseVariable));
         if (parsed.Errors.Count > 0)
         {
-            error.WriteLine($"error: {parsed.Errors[0].Message} (see `course --help`)");
+            string message = parsed.CommandResult.Command == root && parsed.UnmatchedTokens.Count > 0
+                ? $"'{parsed.UnmatchedTokens[0]}' is not a command; use list, run or data"
+                : parsed.Errors[0].Message.TrimEnd('.');
+            error.WriteLine($"error: {message} (see `course --help`).");
             return 2;
         }
+        using var signals = Interruption.Listen();
         try
         {
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (UsageException e)
+        catch (Exception e)
         {
-            error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        catch (CourseException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return 1;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OutOfMemoryException or System.Runtime.InteropServices.ExternalException)
-        {
-            error.WriteLine($"error: {e.GetType().Name}: {FirstLine(e.Message)}");
-            return 1;
+            var (code, sentence) = Describe(e);
+            error.WriteLine($"error: {sentence}");
+            if (verbose) error.WriteLine(e);
+            return code;
         }
     }
+
+    private static (int Code, string Sentence) Describe(Exception e) => e switch
+    {
+        UsageException => (2, e.Message),
+        CourseException => (1, e.Message),
+        RunInterrupted interrupted => (interrupted.ExitCode, e.Message),
+        OutOfMemoryException or InsufficientExecutionStackException =>
+            (1, "The machine ran out of memory; try a smaller --batch-size, --resize or --limit."),
+        IOException or UnauthorizedAccessException => (1, $"{Errors.FirstLine(e.Message)}; check the paths and the free space."),
+        System.Runtime.InteropServices.ExternalException when e.Message.Contains("allocate", StringComparison.OrdinalIgnoreCase) =>
+            (1, $"libtorch could not allocate the memory it needed ({Errors.FirstLine(e.Message)}); try a smaller --batch-size, --resize or --limit."),
+        System.Runtime.InteropServices.ExternalException => (1, $"libtorch failed: {Errors.FirstLine(e.Message)}."),
+        _ => (1, $"Unexpected {e.GetType().Name}: {Errors.FirstLine(e.Message)}; this is a bug in Course: run again with --verbose and report the trace."),
+    };
 
     /// <summary>The command-line names of <paramref name="options"/>, in the order <c>run --help</c> lists them: <c>--epochs</c>, <c>--batch-size</c>, <c>--lr</c>, <c>--limit</c>, <c>--resize</c>, <c>--checkpoint</c>.</summary>
     public static IReadOnlyList<string> NamesOf(SectionOptions options) =>
@@ -53,6 +71,7 @@ public static class CommandLine
     private static RootCommand Build(TextWriter output)
     {
         var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–10, in C# on TorchSharp.");
+        root.Options.Add(new Option<bool>("--verbose") { Description = $"Show the trace of a failure after its sentence (also {VerboseVariable}=1).", Recursive = true });
 
         var list = new Command("list", "List the runnable sections: id, section, title, data set and the options each takes.");
         list.SetAction(_ => List(output));
@@ -62,7 +81,7 @@ public static class CommandLine
         var epochs = PositiveInt("--epochs", "Number of epochs (default: the book's).");
         var batchSize = PositiveInt("--batch-size", "Minibatch size (default: the book's).");
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the book's).", CustomParser = ParsePositiveDouble };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto" };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto", CustomParser = ParseDevice };
         var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => 42 };
         var threads = PositiveInt("--threads", "libtorch intra-op threads (default: the number of cores).");
         var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
@@ -154,6 +173,13 @@ public static class CommandLine
         },
     };
 
+    private static string ParseDevice(ArgumentResult result)
+    {
+        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "auto";
+        if (!Devices.IsValidName(token)) result.AddError($"--device must be auto, cpu, cuda or cuda:N, not '{token}'");
+        return token;
+    }
+
     private static double? ParsePositiveDouble(ArgumentResult result)
     {
         string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
@@ -162,5 +188,4 @@ public static class CommandLine
         return null;
     }
 
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 }

@@ -32,12 +32,11 @@ public static class FashionMnistClassification
     }
 
     /// <summary>
-    /// d2l's <c>load_data_fashion_mnist(batch_size, resize)</c> for this run: seeded shuffling, <c>--limit</c>,
-    /// <c>--resize</c> (or the book's <paramref name="resize"/>), batches resized on the run's device.
+    /// d2l's <c>load_data_fashion_mnist(batch_size, resize)</c> for this run: seeded shuffling, <c>--limit</c>, and each
+    /// batch resized to <paramref name="resize"/> when given (chapter 7 resolves it from <c>--resize</c> and the book's).
     /// </summary>
     public static (ArrayLoader Train, ArrayLoader Test) Load(RunContext ctx, int batchSize, int? resize = null)
     {
-        resize = ctx.Options.Resize ?? resize;
         if (resize is { } size) ctx.Hyper("resize", size);
         if (ctx.Limit is { } limit) ctx.Hyper("limit", limit);
         return FashionMnist.Load(ctx.Data).Loaders(batchSize, resize, ctx.Limit, ctx.Options.Seed);

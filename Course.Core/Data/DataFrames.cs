@@ -1,4 +1,5 @@
 using System.Globalization;
+using Course.Core.Runtime;
 using Microsoft.Data.Analysis;
 using static TorchSharp.torch;
 
@@ -23,15 +24,26 @@ public static class DataFrames
         return FromRows(header, rows);
     }
 
-    /// <summary>The header and the rows of a simple CSV file, with missing markers as nulls.</summary>
+    /// <summary>
+    /// The header and the rows of a simple CSV file, with missing markers as nulls. An empty file, a row whose field
+    /// count differs from the header's, or a number too large for a double is a <see cref="CourseException"/> naming
+    /// the line.
+    /// </summary>
     public static (string[] Header, string?[][] Rows) ReadCsv(string path)
     {
-        string[] lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
-        if (lines.Length == 0) throw new InvalidDataException($"'{path}' is empty.");
-        string[] header = lines[0].Split(',');
-        string?[][] rows = lines.Skip(1).Select(l => l.Split(',').Select(f => MissingMarkers.Contains(f) ? null : f).ToArray()).ToArray();
-        if (rows.FirstOrDefault(r => r.Length != header.Length) is { } bad)
-            throw new InvalidDataException($"'{path}' has a row of {bad.Length} fields where the header has {header.Length}.");
+        var lines = File.ReadAllLines(path).Select((text, i) => (Text: text, Number: i + 1)).Where(l => l.Text.Length > 0).ToArray();
+        if (lines.Length == 0) throw new CourseException($"'{path}' is empty; it should start with a header line.");
+        string[] header = lines[0].Text.Split(',');
+        var rows = new string?[lines.Length - 1][];
+        for (int r = 1; r < lines.Length; r++)
+        {
+            string?[] fields = lines[r].Text.Split(',').Select(f => MissingMarkers.Contains(f) ? null : f).ToArray();
+            if (fields.Length != header.Length)
+                throw new CourseException($"'{path}' line {lines[r].Number} has {fields.Length} fields where the header has {header.Length}; fix the file, or delete it and run `course data` again.");
+            if (fields.FirstOrDefault(f => double.TryParse(f, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) && !double.IsFinite(v)) is { } huge)
+                throw new CourseException($"'{path}' line {lines[r].Number} holds the number '{huge}', too large for a double; fix the file.");
+            rows[r - 1] = fields;
+        }
         return (header, rows);
     }
 

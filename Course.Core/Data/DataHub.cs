@@ -25,7 +25,8 @@ public static class DataHub
 
     /// <summary>English–French pairs (9.5): <c>fra-eng.zip</c>, unpacked to <c>fra-eng/fra.txt</c>.</summary>
     public static readonly RemoteArchive FraEng =
-        new(new RemoteFile("fra-eng", "fra-eng.zip", DataUrl + "fra-eng.zip", "94646ad1522d915e7b0f9296181140edcf86a4f5"), "fra-eng", "fra.txt");
+        new(new RemoteFile("fra-eng", "fra-eng.zip", DataUrl + "fra-eng.zip", "94646ad1522d915e7b0f9296181140edcf86a4f5"), "fra-eng", "fra.txt",
+            "c43f99dce27311d3afd4d3e0716848194cfcc103", 11669748);
 
     /// <summary>Fashion-MNIST training images (3.5).</summary>
     public static readonly RemoteFile FashionMnistTrainImages = FashionMnist("train-images-idx3-ubyte.gz", "b9bd999c0106c9b8b4b0cefce58c9a6060f27095", 47040016);

@@ -31,7 +31,7 @@ public sealed class DataStore
     /// <paramref name="dataDir"/> or <c>data/</c>, unless <c>COURSE_OFFLINE=1</c>.
     /// </summary>
     public DataStore(string? dataDir = null)
-        : this(DefaultRoots(dataDir), dataDir ?? "data", Environment.GetEnvironmentVariable(OfflineVariable) != "1") { }
+        : this(DefaultRoots(dataDir), dataDir ?? "data", !Switches.IsOn(Environment.GetEnvironmentVariable(OfflineVariable))) { }
 
     /// <summary>Explicit roots, searched in order, and the folder downloads go to.</summary>
     public DataStore(IEnumerable<string> roots, string downloadDir, bool allowDownload)
@@ -67,19 +67,24 @@ public sealed class DataStore
         return Download(file);
     }
 
-    /// <summary>The folder an archive unpacks to, downloading and extracting the archive when neither is there.</summary>
+    /// <summary>
+    /// The folder an archive unpacks to, downloading and extracting the archive when neither is there; the extracted
+    /// file the book reads is verified like any other file.
+    /// </summary>
     public string ResolveFolder(RemoteArchive archive)
     {
-        foreach (string root in Roots)
+        if (Locate(archive.Extracted) is { } found)
         {
-            string folder = Path.Combine(root, archive.Folder);
-            if (File.Exists(Path.Combine(folder, archive.Marker))) return folder;
+            Verify(archive.Extracted, found);
+            return Path.GetDirectoryName(found)!;
         }
         string zip = Resolve(archive.Zip);
         string target = Path.Combine(DownloadDir, archive.Folder);
         ZipExtractor.Extract(zip, target);
-        if (!File.Exists(Path.Combine(target, archive.Marker)))
+        string marker = Path.Combine(target, archive.Marker);
+        if (!File.Exists(marker))
             throw new CourseException($"{archive.Zip.Name}: the archive '{zip}' does not contain {archive.Folder}/{archive.Marker}.");
+        Verify(archive.Extracted, marker);
         return target;
     }
 

@@ -57,6 +57,9 @@ public sealed class FashionMnist
         })).Value;
     }
 
+    /// <summary>The side of a Fashion-MNIST image, in pixels.</summary>
+    public const int Side = 28;
+
     /// <summary>
     /// d2l's <c>load_data_fashion_mnist(batch_size, resize)</c>: a shuffled training loader and an ordered test loader.
     /// <paramref name="resize"/> scales each batch to resize×resize (bilinear) as it is drawn; <paramref name="limit"/>
@@ -85,6 +88,8 @@ public sealed class FashionMnist
         var labels = IdxReader.Read(labelsPath, IdxReader.LabelsMagic);
         if (pixels.dim() != 3 || labels.shape[0] != pixels.shape[0])
             throw new CourseException($"'{imagesPath}' holds {pixels.shape[0]} images but '{labelsPath}' holds {labels.shape[0]} labels.");
+        if (labels.max().item<byte>() >= TextLabels.Count)
+            throw new CourseException($"'{labelsPath}' holds the label {labels.max().item<byte>()}, but Fashion-MNIST has {TextLabels.Count} classes (0–{TextLabels.Count - 1}); delete it and run `course data` again.");
         var images = pixels.unsqueeze(1).to(float32).div_(255f);
         return (images.DetachFromDisposeScope(), labels.to(int64).DetachFromDisposeScope());
     }

@@ -18,5 +18,12 @@ public sealed record RemoteFile(
     public string FileName => Path.GetFileName(RelativePath);
 }
 
-/// <summary>A zip archive that d2l's <c>download_extract</c> unpacks into <paramref name="Folder"/>, which must then hold <paramref name="Marker"/>.</summary>
-public sealed record RemoteArchive(RemoteFile Zip, string Folder, string Marker);
+/// <summary>
+/// A zip archive that d2l's <c>download_extract</c> unpacks into <paramref name="Folder"/>, which must then hold
+/// <paramref name="Marker"/>, the file the book reads, whose SHA-1 and size are checked as a remote file's are.
+/// </summary>
+public sealed record RemoteArchive(RemoteFile Zip, string Folder, string Marker, string MarkerSha1, long MarkerSize)
+{
+    /// <summary>The extracted file the book reads, as a file to verify under a data root.</summary>
+    public RemoteFile Extracted => new($"{Zip.Name}/{Marker}", Path.Combine(Folder, Marker), Zip.Url, MarkerSha1, MarkerSize);
+}

@@ -9,7 +9,8 @@ public static class ZipExtractor
     /// <summary>
     /// Extracts <paramref name="zipPath"/> into <paramref name="targetDir"/>. The archive is unpacked into a sibling
     /// temporary folder first and moved into place only when every entry succeeded; an entry whose path leaves the
-    /// folder (<c>../</c>, an absolute path) is an error and nothing is written.
+    /// folder (<c>../</c>, an absolute path) is an error and nothing is written. Into an existing folder only the
+    /// archive's files are moved (replacing those of the same name); nothing else there is touched.
     /// </summary>
     public static void Extract(string zipPath, string targetDir)
     {
@@ -34,8 +35,17 @@ public static class ZipExtractor
                 Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
                 entry.ExtractToFile(destination, overwrite: true);
             }
-            if (Directory.Exists(target)) Directory.Delete(target, recursive: true);
-            Directory.Move(staging, target);
+            if (!Directory.Exists(target))
+            {
+                Directory.Move(staging, target);
+                return;
+            }
+            foreach (string file in Directory.EnumerateFiles(staging, "*", SearchOption.AllDirectories))
+            {
+                string destination = Path.Combine(target, Path.GetRelativePath(staging, file));
+                Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+                File.Move(file, destination, overwrite: true);
+            }
         }
         catch (InvalidDataException e)
         {

@@ -26,6 +26,13 @@ public static class Devices
         throw new CourseException($"Device '{name}' is not valid; use auto, cpu, cuda or cuda:N.");
     }
 
+    /// <summary>Whether <paramref name="name"/> is one <see cref="Resolve"/> understands: auto, cpu, cuda or cuda:N.</summary>
+    public static bool IsValidName(string name)
+    {
+        string value = name.Trim().ToLowerInvariant();
+        return value is "auto" or "cpu" or "cuda" || (value.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(value.AsSpan(5), out int i) && i >= 0);
+    }
+
     /// <summary>d2l's <c>try_gpu(i)</c>: the i-th GPU if it exists, else the CPU.</summary>
     public static Device TryGpu(int i = 0) =>
         cuda.is_available() && cuda.device_count() > i ? new Device(DeviceType.CUDA, i) : CPU;

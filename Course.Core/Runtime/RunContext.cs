@@ -30,6 +30,8 @@ public sealed class RunContext : IDisposable
         Options = options with { Readable = declared };
         Out = output ?? Console.Out;
         TorchSetup.SetThreads(options.Threads);
+        if (options.Threads > Environment.ProcessorCount)
+            Out.WriteLine($"note: --threads {options.Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
         Random = TorchSetup.Seed(options.Seed);
         Device = device ?? Devices.Resolve(options.Device);
         Data = data ?? new DataStore(options.DataDir);
@@ -45,6 +47,8 @@ public sealed class RunContext : IDisposable
             throw;
         }
         Id = id;
+        if (Output.Swept > 0)
+            Out.WriteLine($"note: removed {Output.Swept} unfinished run folder(s) that killed runs of {id} had left.");
     }
 
     /// <summary>The section's id.</summary>

@@ -62,6 +62,7 @@ public sealed record RunOptions
         if (Threads < 1) throw new CourseException($"--threads must be at least 1, not {Threads}.");
         if (Resize is <= 0) throw new CourseException($"--resize must be a positive number of pixels, not {Resize}.");
         if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
+        if (DataDir is { } file && File.Exists(file)) throw new CourseException($"--data-dir '{file}' is a file; give the folder that holds the data sets.");
         if (DataDir is { } dir && !Directory.Exists(dir)) throw new CourseException($"--data-dir '{dir}' does not exist.");
     }
 

@@ -59,7 +59,8 @@ public sealed class CommandLineTests
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options"));
         Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ")), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint"));
-        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint"));
+        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit checkpoint"));
+        Assert.That(lines.Single(l => l.StartsWith("resnet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint"));
         Assert.That(lines.Single(l => l.StartsWith("conv-layer ")), Does.EndWith(" epochs lr checkpoint"));
         Assert.That(lines.Single(l => l.StartsWith("ndarray ")), Does.EndWith(" –"));
     }
@@ -118,7 +119,7 @@ public sealed class CommandLineTests
     [TestCase("run", ExpectedResult = 2)]
     [TestCase("frobnicate", ExpectedResult = 2)]
     [TestCase("run", "softmax-concise", "--data-dir", "/no/such/folder", ExpectedResult = 1)]
-    [TestCase("run", "softmax-concise", "--device", "tpu", ExpectedResult = 1)]
+    [TestCase("run", "softmax-concise", "--device", "tpu", ExpectedResult = 2)]
     public int BadInputIsOneSentenceAndANonZeroExit(params string[] args)
     {
         var (code, _, error) = Invoke(args);

@@ -102,6 +102,6 @@ public sealed class RunDirectoryTests
     {
         string root = TestEnvironment.TempFolder();
         using (var run = new RunDirectory(root, "demo")) File.WriteAllText(run.File("half.png"), "x");
-        Assert.That(Directory.GetFileSystemEntries(Path.Combine(root, "demo")), Is.Empty);
+        Assert.That(Directory.GetFileSystemEntries(root), Is.Empty, "neither the partial folder nor the emptied section folder is left");
     }
 }
