@@ -1,4 +1,5 @@
 using System.Text;
+using Course.Core.Runtime;
 using static TorchSharp.torch;
 
 namespace Course.Core.Data;
@@ -72,6 +73,8 @@ public static class FraEng
     public static (NmtLoader Data, Vocab Source, Vocab Target) LoadData(DataStore store, int batchSize, int numSteps, int numExamples = 600, long seed = 0)
     {
         var (source, target) = Tokenize(Preprocess(Read(store)), numExamples);
+        if (source.Count == 0)
+            throw new CourseException($"{DataHub.FraEng.Zip.Name}: {DataHub.FraEng.Marker} holds no tab-separated sentence pairs; delete it and run `course data` again.");
         var srcVocab = new Vocab(source.SelectMany(l => l), minFreq: 2, reservedTokens: ReservedTokens);
         var tgtVocab = new Vocab(target.SelectMany(l => l), minFreq: 2, reservedTokens: ReservedTokens);
         var (srcArray, srcValid) = BuildArray(source, srcVocab, numSteps);

@@ -1,3 +1,4 @@
+using Course.Core.Runtime;
 using ScottPlot;
 using ScottPlot.Plottables;
 using ScottPlot.TickGenerators;
@@ -36,6 +37,9 @@ public static class Heatmaps
             throw new ArgumentException($"titles must name each of the {columns} columns, not {titles.Count}.", nameof(titles));
         double[] values;
         using (NewDisposeScope()) values = matrices.detach().cpu().to(float64).data<double>().ToArray();
+        int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+        if (bad >= 0)
+            throw new CourseException($"The attention weights to draw in '{Path.GetFileName(path)}' hold {values[bad]}: training diverged; try a smaller learning rate (--lr).");
         var (min, max) = (values.Min(), values.Max());
         var range = new ScottPlot.Range(min, max > min ? max : min + 1);
 

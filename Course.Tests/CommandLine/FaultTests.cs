@@ -63,8 +63,8 @@ public sealed class FaultTests
         string outDir = TestEnvironment.TempFolder();
         string file = AFile();
         string[] given = [.. args.Select(a => a == "{file}" ? file : a), "--out", outDir];
-        if (args[0] == "run" && !args.Contains("--data-dir")) given = [.. given, "--threads", "1", "--data-dir", TestEnvironment.DataRoot!];
-        var (code, _, error) = Invoke(given);
+        if (args[0] == "run" && !args.Contains("--data-dir")) given = [.. given, "--data-dir", TestEnvironment.DataRoot!];
+        var (code, _, error) = Finish(Start(given)); // the real program: an exception nothing catches would show here
         Assert.That(code, Is.EqualTo(exitCode), error);
         AssertOneSentence(error, expected);
         AssertNothingLeft(outDir);
