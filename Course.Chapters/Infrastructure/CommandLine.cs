@@ -68,6 +68,9 @@ public static class CommandLine
     public static IReadOnlyList<string> NamesOf(SectionOptions options) =>
         OptionNames.Where(n => options.HasFlag(n.Option)).Select(n => n.Name).ToArray();
 
+    /// <summary>The defaults of a run, written once in <see cref="RunOptions"/>.</summary>
+    private static readonly RunOptions Defaults = new();
+
     private static RootCommand Build(TextWriter output)
     {
         var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–10, in C# on TorchSharp.");
@@ -81,13 +84,13 @@ public static class CommandLine
         var epochs = PositiveInt("--epochs", "Number of epochs (default: the book's).");
         var batchSize = PositiveInt("--batch-size", "Minibatch size (default: the book's).");
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the book's).", CustomParser = ParsePositiveDouble };
-        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => "auto", CustomParser = ParseDevice };
-        var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => 42 };
+        var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device, CustomParser = ParseDevice };
+        var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => Defaults.Seed };
         var threads = PositiveInt("--threads", "libtorch intra-op threads (default: the number of cores).");
         var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
         var resize = PositiveInt("--resize", "Resize images to N×N pixels (default: the book's).");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };
-        var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => "runs" };
+        var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => Defaults.OutDir };
         var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present." };
 
@@ -104,7 +107,7 @@ public static class CommandLine
                 LearningRate = result.GetValue(lr),
                 Device = result.GetValue(device)!,
                 Seed = result.GetValue(seed),
-                Threads = result.GetValue(threads) ?? Environment.ProcessorCount,
+                Threads = result.GetValue(threads) ?? Defaults.Threads,
                 Limit = result.GetValue(limit),
                 Resize = result.GetValue(resize),
                 DataDir = result.GetValue(dataDir),

@@ -50,7 +50,7 @@ public sealed class Seq2SeqTrainer : SequenceTrainer
                 });
             }
             double[] sum = sums.Read();
-            TrainingRun<double>.EnsureFinite([sum[0] / sum[1]], epoch);
+            EnsureFinite([sum[0] / sum[1]], epoch);
             run.EndEpoch(sum[0] / sum[1], sum[1]);
         }
         return new Seq2SeqHistory(run.History.Select(e => e.Metrics).ToArray(), run.PerSecond);

@@ -50,7 +50,7 @@ public sealed class ClassifierTrainer : Trainer<EpochMetrics>
         double[] Mean()
         {
             double[] s = sums.Read();
-            TrainingRun<EpochMetrics>.EnsureFinite(s, epoch, batch);
+            EnsureFinite(s, epoch, batch);
             return [s[0] / examples, s[1] / examples];
         }
         var started = System.Diagnostics.Stopwatch.StartNew();

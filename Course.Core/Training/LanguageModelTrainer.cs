@@ -31,7 +31,7 @@ public sealed class LanguageModelTrainer : SequenceTrainer
         foreach (int epoch in run.EpochsLeft)
         {
             var (perplexity, tokens) = TrainEpoch(run, net, data);
-            TrainingRun<double>.EnsureFinite([perplexity], epoch);
+            EnsureFinite([perplexity], epoch);
             run.EndEpoch(perplexity, tokens);
         }
         return new LanguageModelHistory(run.History.Select(e => e.Metrics).ToArray(), run.PerSecond);

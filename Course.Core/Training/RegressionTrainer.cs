@@ -49,7 +49,7 @@ public sealed class RegressionTrainer : Trainer<double[]>
             double[] metrics = evaluateOn.Length == 0
                 ? [stepLosses.Read()[0] / train.BatchCount]
                 : evaluateOn.Select(data => evaluate(net, data)).ToArray();
-            TrainingRun<double[]>.EnsureFinite(metrics, epoch);
+            EnsureFinite(metrics, epoch);
             run.EndEpoch(metrics, train.Count);
         }
         return run.History.Select(e => e.Metrics).ToArray();

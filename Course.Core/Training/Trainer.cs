@@ -67,10 +67,14 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
         EpochEnded?.Invoke(epoch, metrics);
     }
 
-    /// <summary>The one sentence of a run whose loss or metric stopped being finite.</summary>
-    public static CourseException Diverged(double value, int epoch, int? batch = null) =>
-        new(string.Create(CultureInfo.InvariantCulture,
-            $"Training diverged: the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}; try a smaller learning rate (--lr)."));
+    /// <summary>Stops with the divergence sentence if any of <paramref name="values"/> (a loss or metric) is not finite.</summary>
+    protected static void EnsureFinite(IEnumerable<double> values, int epoch, int? batch = null)
+    {
+        foreach (double value in values)
+            if (!double.IsFinite(value))
+                throw new CourseException(string.Create(CultureInfo.InvariantCulture,
+                    $"Training diverged: the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}; try a smaller learning rate (--lr)."));
+    }
 }
 
 /// <summary>
@@ -143,13 +147,6 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
         DeviceContract.CheckInputs(Device, inputs);
         _verified = true;
         DeviceContract.Passed();
-    }
-
-    /// <summary>Stops with the divergence sentence if any of <paramref name="values"/> is not finite.</summary>
-    public static void EnsureFinite(IEnumerable<double> values, int epoch, int? batch = null)
-    {
-        foreach (double value in values)
-            if (!double.IsFinite(value)) throw Trainer<TEpoch>.Diverged(value, epoch, batch);
     }
 
     /// <summary>Ends an epoch: records its metrics and the <paramref name="count"/> examples it trained on, shows them, saves the checkpoint.</summary>
