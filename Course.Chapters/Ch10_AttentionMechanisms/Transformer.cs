@@ -101,8 +101,8 @@ public sealed class TransformerEncoder : Encoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The encoder blocks.</summary>
-    public readonly ModuleList<EncoderBlock> blks;
+    /// <summary>The encoder blocks, <c>block0</c>, <c>block1</c>, … as d2l's <c>add_module("block"+str(i), …)</c> names them.</summary>
+    public readonly ModuleDict<EncoderBlock> blks;
 
     private readonly int _numHiddens;
 
@@ -112,19 +112,19 @@ public sealed class TransformerEncoder : Encoder, IAttentionWeights
         _numHiddens = sizes.NumHiddens;
         embedding = nn.Embedding(vocabSize, sizes.NumHiddens);
         pos_encoding = new PositionalEncoding(sizes.NumHiddens, sizes.Dropout);
-        blks = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new EncoderBlock(sizes, useBias)).ToArray());
+        blks = nn.ModuleDict(Enumerable.Range(0, numLayers).Select(i => ($"block{i}", new EncoderBlock(sizes, useBias))).ToArray());
         RegisterComponents();
     }
 
     /// <summary>Each block's self-attention weights of the last call, (batch · heads, steps, steps).</summary>
-    public IReadOnlyList<Tensor> AttentionWeights => blks.Select(b => b.attention.AttentionWeights[0]).ToArray();
+    public IReadOnlyList<Tensor> AttentionWeights => blks.Values.Select(b => b.attention.AttentionWeights[0]).ToArray();
 
     /// <summary>X (batch, steps) → (batch, steps, num_hiddens), one output only.</summary>
     public override Tensor[] forward(Tensor X, Tensor? validLens)
     {
         // The embedding is scaled by √d so that it and the encoding (values in [−1, 1]) are of similar size.
         var H = pos_encoding.call(embedding.call(X) * Math.Sqrt(_numHiddens));
-        foreach (var block in blks) H = block.call(H, validLens);
+        foreach (var block in blks.Values) H = block.call(H, validLens);
         return [H];
     }
 }
@@ -190,8 +190,8 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The decoder blocks.</summary>
-    public readonly ModuleList<DecoderBlock> blks;
+    /// <summary>The decoder blocks, <c>block0</c>, <c>block1</c>, … as d2l's <c>add_module("block"+str(i), …)</c> names them.</summary>
+    public readonly ModuleDict<DecoderBlock> blks;
 
     /// <summary>The output layer, hidden units to vocabulary.</summary>
     public readonly Linear dense;
@@ -204,7 +204,7 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
         _numHiddens = sizes.NumHiddens;
         embedding = nn.Embedding(vocabSize, sizes.NumHiddens);
         pos_encoding = new PositionalEncoding(sizes.NumHiddens, sizes.Dropout);
-        blks = nn.ModuleList(Enumerable.Range(0, numLayers).Select(i => new DecoderBlock(sizes, i)).ToArray());
+        blks = nn.ModuleDict(Enumerable.Range(0, numLayers).Select(i => ($"block{i}", new DecoderBlock(sizes, i))).ToArray());
         dense = nn.Linear(sizes.NumHiddens, vocabSize);
         RegisterComponents();
     }
@@ -214,17 +214,17 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
     /// <c>attention_weights[0]</c> and <c>[1]</c>), each (batch · heads, queries, keys).
     /// </summary>
     public IReadOnlyList<Tensor> AttentionWeights =>
-        [.. blks.Select(b => b.attention1.AttentionWeights[0]), .. blks.Select(b => b.attention2.AttentionWeights[0])];
+        [.. blks.Values.Select(b => b.attention1.AttentionWeights[0]), .. blks.Values.Select(b => b.attention2.AttentionWeights[0])];
 
     /// <inheritdoc />
     public override Tensor?[] InitState(Tensor[] encoderOutputs, Tensor? encoderValidLens) =>
-        [encoderOutputs[0], encoderValidLens, .. blks.Select(_ => (Tensor?)null)];
+        [encoderOutputs[0], encoderValidLens, .. blks.Values.Select(_ => (Tensor?)null)];
 
     /// <inheritdoc />
     public override (Tensor Output, Tensor?[] State) forward(Tensor X, Tensor?[] state)
     {
         var H = pos_encoding.call(embedding.call(X) * Math.Sqrt(_numHiddens));
-        foreach (var block in blks) (H, state) = block.call(H, state);
+        foreach (var block in blks.Values) (H, state) = block.call(H, state);
         return (dense.call(H), state);
     }
 }
