@@ -93,7 +93,7 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor?, Tensor>
 }
 
 /// <summary>10.7 d2l's <c>TransformerEncoder</c>: scaled embedding plus positional encoding, then <c>num_layers</c> encoder blocks.</summary>
-public sealed class TransformerEncoder : Encoder, IAttentionWeights
+public sealed class TransformerEncoder : Encoder, IAttentionWeights, IBookState
 {
     /// <summary>The token embedding.</summary>
     public readonly Embedding embedding;
@@ -101,8 +101,11 @@ public sealed class TransformerEncoder : Encoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The encoder blocks, <c>block0</c>, <c>block1</c>, … as d2l's <c>add_module("block"+str(i), …)</c> names them.</summary>
-    public readonly ModuleDict<EncoderBlock> blks;
+    /// <summary>The encoder blocks (d2l's <c>blks.block0</c>, … in PyTorch weights: <see cref="BookName"/>).</summary>
+    public readonly ModuleList<EncoderBlock> blks;
+
+    /// <inheritdoc cref="TransformerBlocks.BookName"/>
+    public string? BookName(string name) => TransformerBlocks.BookName(name);
 
     private readonly int _numHiddens;
 
@@ -112,19 +115,19 @@ public sealed class TransformerEncoder : Encoder, IAttentionWeights
         _numHiddens = sizes.NumHiddens;
         embedding = nn.Embedding(vocabSize, sizes.NumHiddens);
         pos_encoding = new PositionalEncoding(sizes.NumHiddens, sizes.Dropout);
-        blks = nn.ModuleDict(Enumerable.Range(0, numLayers).Select(i => ($"block{i}", new EncoderBlock(sizes, useBias))).ToArray());
+        blks = nn.ModuleList(Enumerable.Range(0, numLayers).Select(_ => new EncoderBlock(sizes, useBias)).ToArray());
         RegisterComponents();
     }
 
     /// <summary>Each block's self-attention weights of the last call, (batch · heads, steps, steps).</summary>
-    public IReadOnlyList<Tensor> AttentionWeights => blks.Values.Select(b => b.attention.AttentionWeights[0]).ToArray();
+    public IReadOnlyList<Tensor> AttentionWeights => blks.Select(b => b.attention.AttentionWeights[0]).ToArray();
 
     /// <summary>X (batch, steps) → (batch, steps, num_hiddens), one output only.</summary>
     public override Tensor[] forward(Tensor X, Tensor? validLens)
     {
         // The embedding is scaled by √d so that it and the encoding (values in [−1, 1]) are of similar size.
         var H = pos_encoding.call(embedding.call(X) * Math.Sqrt(_numHiddens));
-        foreach (var block in blks.Values) H = block.call(H, validLens);
+        foreach (var block in blks) H = block.call(H, validLens);
         return [H];
     }
 }
@@ -182,7 +185,7 @@ public sealed class DecoderBlock : nn.Module<Tensor, Tensor?[], (Tensor Output, 
 /// a Linear output layer. Its state is [encoder outputs, encoder valid lengths, one slot per block]. As in d2l,
 /// one-token-at-a-time prediction adds the positional encoding of position 0 to every new token.
 /// </summary>
-public sealed class TransformerDecoder : Decoder, IAttentionWeights
+public sealed class TransformerDecoder : Decoder, IAttentionWeights, IBookState
 {
     /// <summary>The token embedding.</summary>
     public readonly Embedding embedding;
@@ -190,8 +193,11 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The decoder blocks, <c>block0</c>, <c>block1</c>, … as d2l's <c>add_module("block"+str(i), …)</c> names them.</summary>
-    public readonly ModuleDict<DecoderBlock> blks;
+    /// <summary>The decoder blocks (d2l's <c>blks.block0</c>, … in PyTorch weights: <see cref="BookName"/>).</summary>
+    public readonly ModuleList<DecoderBlock> blks;
+
+    /// <inheritdoc cref="TransformerBlocks.BookName"/>
+    public string? BookName(string name) => TransformerBlocks.BookName(name);
 
     /// <summary>The output layer, hidden units to vocabulary.</summary>
     public readonly Linear dense;
@@ -204,7 +210,7 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
         _numHiddens = sizes.NumHiddens;
         embedding = nn.Embedding(vocabSize, sizes.NumHiddens);
         pos_encoding = new PositionalEncoding(sizes.NumHiddens, sizes.Dropout);
-        blks = nn.ModuleDict(Enumerable.Range(0, numLayers).Select(i => ($"block{i}", new DecoderBlock(sizes, i))).ToArray());
+        blks = nn.ModuleList(Enumerable.Range(0, numLayers).Select(i => new DecoderBlock(sizes, i)).ToArray());
         dense = nn.Linear(sizes.NumHiddens, vocabSize);
         RegisterComponents();
     }
@@ -214,17 +220,17 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
     /// <c>attention_weights[0]</c> and <c>[1]</c>), each (batch · heads, queries, keys).
     /// </summary>
     public IReadOnlyList<Tensor> AttentionWeights =>
-        [.. blks.Values.Select(b => b.attention1.AttentionWeights[0]), .. blks.Values.Select(b => b.attention2.AttentionWeights[0])];
+        [.. blks.Select(b => b.attention1.AttentionWeights[0]), .. blks.Select(b => b.attention2.AttentionWeights[0])];
 
     /// <inheritdoc />
     public override Tensor?[] InitState(Tensor[] encoderOutputs, Tensor? encoderValidLens) =>
-        [encoderOutputs[0], encoderValidLens, .. blks.Values.Select(_ => (Tensor?)null)];
+        [encoderOutputs[0], encoderValidLens, .. blks.Select(_ => (Tensor?)null)];
 
     /// <inheritdoc />
     public override (Tensor Output, Tensor?[] State) forward(Tensor X, Tensor?[] state)
     {
         var H = pos_encoding.call(embedding.call(X) * Math.Sqrt(_numHiddens));
-        foreach (var block in blks.Values) (H, state) = block.call(H, state);
+        foreach (var block in blks) (H, state) = block.call(H, state);
         return (dense.call(H), state);
     }
 }
@@ -302,4 +308,17 @@ public sealed class Transformer : ISection
         var (decoded, _) = decoderBlock.call(H, [encoderBlock.call(H, validLens), validLens, null]);
         ctx.Out.WriteLine($"decoder_blk(X, state)[0].shape = {Printing.Shape(decoded)}");
     }
+}
+
+/// <summary>
+/// 10.7 The names of the Transformer's blocks in d2l's state_dict. d2l keeps them in an <c>nn.Sequential</c> filled with
+/// <c>add_module("block"+str(i), …)</c>; Course's blocks take two inputs, so they live in a <c>ModuleList</c> (<c>blks.0</c>),
+/// and TorchSharp's <c>ModuleDict</c>, which could name them, cannot move to a device (its two indexers break
+/// <c>Module.to</c>). PyTorch weights read and write them as d2l names them.
+/// </summary>
+public static class TransformerBlocks
+{
+    /// <summary><c>blks.0.…</c> as d2l's <c>blks.block0.…</c>; every other name as it is.</summary>
+    public static string BookName(string name) =>
+        System.Text.RegularExpressions.Regex.Replace(name, @"^blks\.(\d+)\.", "blks.block$1.");
 }

@@ -34,6 +34,8 @@ public sealed class PyTorchWeightsTests
             Is.EqualTo(new[] { "0.weight", "0.bias", "1.gamma", "1.beta" }), "no moving_mean or moving_var");
         Assert.That(PyTorchWeights.BookState(new PackedQueries(new NWKernelRegression())).Select(kv => kv.Key), Is.EqualTo(new[] { "w" }));
         Assert.That(PyTorchWeights.BookState(new PositionalEncoding(8, 0)), Is.Empty);
+        Assert.That(PyTorchWeights.BookState(new TransformerEncoder(5, new TransformerSizes(8, 8, 8, 8, [8], 8, 16, 2, 0), 2)).Select(kv => kv.Key),
+            Has.Member("blks.block1.attention.W_q.weight").And.None.StartsWith("blks.1"), "d2l's add_module(\"block\"+str(i)) names");
     }
 
     [TestCase("missing", ExpectedResult = "lack '3.weight'")]
