@@ -66,7 +66,7 @@ public sealed class LinearRegressionScratch : ISection
     {
         var train = new ArrayLoader(features, labels, batchSize, shuffle: true, ctx.Options.Seed);
         var all = new ArrayLoader(features, labels, (int)features.shape[0], shuffle: false);
-        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint() }.Fit(net, train, loss, updater, all);
+        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint(), Weights = ctx.Weights() }.Fit(net, train, loss, updater, all);
         var losses = history.Select(h => h[0]).ToArray();
         for (int i = 0; i < losses.Length; i++)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F6}"));

@@ -84,6 +84,7 @@ public sealed class KaggleHousePrices : ISection
             Evaluate = LogRmse,
             Animator = animator,
             Checkpoint = ctx.Checkpoint(name),
+            Weights = ctx.Weights(name),
         };
         return trainer.Fit(net, new ArrayLoader(X, y, settings.BatchSize, shuffle: true, ctx.Options.Seed),
             (yHat, target) => (yHat - target).square().reshape(-1), Updaters.Adam(settings.LearningRate, settings.WeightDecay),

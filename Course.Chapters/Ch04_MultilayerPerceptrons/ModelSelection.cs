@@ -13,7 +13,7 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.4 Model selection, underfitting and overfitting: a degree-3 polynomial with noise, fitted with the right features
 /// (normal), too few (underfit) and too many (overfit), with train and test loss curves on a log scale.
 /// </summary>
-[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
+[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
 public sealed class ModelSelection : ISection
 {
     /// <summary>The polynomial's degree bound.</summary>
@@ -54,6 +54,7 @@ public sealed class ModelSelection : ISection
             Device = ctx.Device,
             PointsEvery = 20,
             Checkpoint = ctx.Checkpoint(figure ?? "fit"),
+            Weights = ctx.Weights(figure ?? "fit"),
             Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
                 new AxesStyle { XLabel = "epoch", YLabel = "loss", YScale = Scale.Log, XLim = (1, epochs), YLim = (1e-3, 1e2) }),
         };

@@ -14,7 +14,7 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.5 Weight decay: a 200-dimensional linear regression from 20 examples, trained without and with an L2 penalty,
 /// from scratch (<c>l2_penalty</c> added to the loss) and concisely (<c>weight_decay</c> on the weights only).
 /// </summary>
-[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
+[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
 public sealed class WeightDecay : ISection
 {
     /// <summary>The book's data sizes.</summary>
@@ -93,6 +93,7 @@ public sealed class WeightDecay : ISection
         Epochs = epochs,
         Device = ctx.Device,
         Checkpoint = ctx.Checkpoint(name),
+        Weights = ctx.Weights(name),
         PointsEvery = 5,
         Evaluate = (net, data) => Metrics.EvaluateLoss(net, data, evaluationLoss),
         Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],

@@ -29,7 +29,7 @@ public sealed class Conv2D : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>6.2 Convolutions for images: <c>corr2d</c>, edge detection, and learning the edge kernel from data.</summary>
-[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
+[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
 public sealed class ConvolutionLayer : ISection
 {
     /// <summary>d2l's <c>corr2d</c>: the two-dimensional cross-correlation of <paramref name="X"/> with the kernel <paramref name="K"/>.</summary>
@@ -60,12 +60,12 @@ public sealed class ConvolutionLayer : ISection
     /// returns the loss of every step (taken before its update, as the book prints it) and the kernel.
     /// </summary>
     public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(int steps = 10, double lr = 3e-2,
-        Device? device = null, Checkpoint? checkpoint = null)
+        Device? device = null, Checkpoint? checkpoint = null, ModelWeights? weights = null)
     {
         var conv = nn.Conv2d(1, 1, (1, 2), bias: false);
         var X = StripeImage().reshape(1, 1, 6, 8);
         var Y = Corr2d(StripeImage(), EdgeKernel()).reshape(1, 1, 6, 7);
-        var trainer = new RegressionTrainer { Epochs = steps, Device = device ?? CPU, SumLoss = true, Checkpoint = checkpoint };
+        var trainer = new RegressionTrainer { Epochs = steps, Device = device ?? CPU, SumLoss = true, Checkpoint = checkpoint, Weights = weights };
         var losses = trainer.Fit(conv, new ArrayLoader(X, Y, batchSize: 1, shuffle: false), (yHat, y) => (yHat - y).square(), Updaters.ScratchSgd(lr));
         return (losses.Select(l => l[0]).ToArray(), conv.weight.detach().cpu().reshape(1, 2));
     }
@@ -81,7 +81,7 @@ public sealed class ConvolutionLayer : ISection
         ctx.Out.Show("the transposed image has no vertical edges", Corr2d(image.t(), EdgeKernel()));
         ctx.Out.Show("Conv2D (random kernel) on the image", new Conv2D(1, 2).call(image).detach());
 
-        var (losses, kernel) = LearnKernel(ctx.Epochs(10), ctx.LearningRate(3e-2), ctx.Device, ctx.Checkpoint());
+        var (losses, kernel) = LearnKernel(ctx.Epochs(10), ctx.LearningRate(3e-2), ctx.Device, ctx.Checkpoint(), ctx.Weights());
         for (int i = 1; i < losses.Count; i += 2)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F3}"));
         ctx.Out.Show("learned kernel", kernel);

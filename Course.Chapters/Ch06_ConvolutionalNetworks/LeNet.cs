@@ -6,15 +6,17 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch06_ConvolutionalNetworks;
 
 /// <summary>6.6 LeNet-5 as the book builds it: two convolution/sigmoid/average-pool stages and three dense layers.</summary>
-public sealed class LeNet : nn.Module<Tensor, Tensor>
+public sealed class LeNet : Sequential
 {
-    /// <summary>The layers, in the book's order.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds LeNet for 1×28×28 inputs and 10 classes.</summary>
-    public LeNet() : base(nameof(LeNet))
+    public LeNet() : base(Layers())
     {
-        layers = nn.Sequential(
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.weight</c>, <c>3.weight</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers()
+    {
+        return [
             nn.Conv2d(1, 6, kernel_size: 5, padding: 2), nn.Sigmoid(),
             nn.AvgPool2d(kernel_size: 2, stride: 2),
             nn.Conv2d(6, 16, kernel_size: 5), nn.Sigmoid(),
@@ -22,12 +24,8 @@ public sealed class LeNet : nn.Module<Tensor, Tensor>
             nn.Flatten(),
             nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
             nn.Linear(120, 84), nn.Sigmoid(),
-            nn.Linear(84, 10));
-        RegisterComponents();
+            nn.Linear(84, 10)];
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>6.6 LeNet on Fashion-MNIST with <c>train_ch6</c>: batch 256, lr 0.9, 10 epochs.</summary>
@@ -40,7 +38,7 @@ public sealed class LeNetSection : ISection
         int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
         double lr = ctx.LearningRate(0.9);
         var net = new LeNet();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, 28, 28);
+        ShapeTable.Print(ctx.Out, net, 1, 1, 28, 28);
         FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize), lr, epochs);
     }
 }

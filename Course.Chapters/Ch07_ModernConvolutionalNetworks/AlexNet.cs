@@ -16,20 +16,22 @@ namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 /// pool in front of the dense layers (torchvision's choice) would change the book's architecture and would not help
 /// below 65 pixels, where the third max-pool already gets a window larger than its input.
 /// </remarks>
-public sealed class AlexNet : nn.Module<Tensor, Tensor>
+public sealed class AlexNet : Sequential
 {
     /// <summary>The smallest input side: the third 3×3 max-pool needs a 3×3 input.</summary>
     public const int MinimumInput = 65;
 
-    /// <summary>The layers, in the book's order.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds AlexNet for single-channel <paramref name="inputSize"/>² images and 10 classes.</summary>
-    public AlexNet(int inputSize = 224) : base(nameof(AlexNet))
+    public AlexNet(int inputSize = 224) : base(Layers(inputSize))
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.weight</c> … <c>16.weight</c>).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers(int inputSize)
     {
         int s = FeatureSize(inputSize);
         if (s < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"AlexNet needs inputs of at least {MinimumInput} pixels.");
-        layers = nn.Sequential(
+        return [
             // A larger 11×11 window to capture objects, stride 4 to shrink the output; many more channels than LeNet.
             nn.Conv2d(1, 96, kernel_size: 11, stride: 4, padding: 1), nn.ReLU(),
             nn.MaxPool2d(kernel_size: 3, stride: 2),
@@ -45,8 +47,7 @@ public sealed class AlexNet : nn.Module<Tensor, Tensor>
             // Dense layers many times larger than LeNet's, with dropout against overfitting.
             nn.Linear(256 * s * s, 4096), nn.ReLU(), nn.Dropout(0.5),
             nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
-            nn.Linear(4096, 10));
-        RegisterComponents();
+            nn.Linear(4096, 10)];
     }
 
     /// <summary>The side of the last pool's output for an <paramref name="inputSize"/>² input (5 for 224); below 1 when too small.</summary>
@@ -56,9 +57,6 @@ public sealed class AlexNet : nn.Module<Tensor, Tensor>
         for (int pool = 0; pool < 3 && n >= 1; pool++) n = InputResolution.Output(n, 3, 2);
         return n;
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>7.1 AlexNet on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.01, 10 epochs.</summary>
@@ -70,7 +68,7 @@ public sealed class AlexNetSection : ISection
     {
         var run = CnnRun.Settings(ctx, "AlexNet", bookBatchSize: 128, bookLr: 0.01, bookResize: 224, minimum: AlexNet.MinimumInput);
         var net = new AlexNet(run.Size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
     }
 }

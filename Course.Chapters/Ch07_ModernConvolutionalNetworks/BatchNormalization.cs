@@ -25,7 +25,7 @@ namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 /// biased batch variance (the one it normalises with), PyTorch the unbiased one (× m/(m−1) for m values per feature).
 /// </para>
 /// </remarks>
-public sealed class BatchNorm : nn.Module<Tensor, Tensor>
+public sealed class BatchNorm : nn.Module<Tensor, Tensor>, IBookState
 {
     /// <summary>The scale parameter, initialised to 1: shape (1, features) or (1, channels, 1, 1).</summary>
     public readonly Parameter gamma;
@@ -57,6 +57,13 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
         moving_var = ones(shape);
         RegisterComponents();
     }
+
+    /// <summary>
+    /// d2l's state_dict holds <c>gamma</c> and <c>beta</c> only: the book's moving statistics are plain attributes, so
+    /// PyTorch weights (<c>--weights</c>, <c>model.safetensors</c>) carry neither, as <c>torch.save(net.state_dict())</c>
+    /// in the book does not; Course's own checkpoint keeps them.
+    /// </summary>
+    public string? BookName(string name) => name is nameof(moving_mean) or nameof(moving_var) ? null : name;
 
     /// <summary>
     /// d2l's <c>batch_norm(X, gamma, beta, moving_mean, moving_var, eps, momentum)</c>: in training mode normalises with
@@ -122,26 +129,28 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
 /// 7.5 LeNet with batch normalization after every convolution and dense layer, before the sigmoid. The pools average,
 /// as in d2l-zh 2.0.0 and 6.6's LeNet (the lecture notes copy an earlier notebook that max-pools).
 /// </summary>
-public sealed class BatchNormLeNet : nn.Module<Tensor, Tensor>
+public sealed class BatchNormLeNet : Sequential
 {
     /// <summary>The smallest input side: the second 5×5 convolution needs a 5×5 input.</summary>
     public const int MinimumInput = 16;
-
-    /// <summary>The layers, in the book's order; <c>layers[1]</c> is the first batch normalization layer.</summary>
-    public readonly Sequential layers;
 
     /// <summary>
     /// Builds the network with the scratch <see cref="BatchNorm"/> (<paramref name="concise"/> false) or with
     /// <c>nn.BatchNorm2d</c>/<c>nn.BatchNorm1d</c>, for single-channel <paramref name="inputSize"/>² images (the book's 28
     /// gives <c>Linear(16 * 4 * 4, 120)</c>).
     /// </summary>
-    public BatchNormLeNet(bool concise, int inputSize = 28) : base(concise ? "BatchNormLeNetConcise" : nameof(BatchNormLeNet))
+    public BatchNormLeNet(bool concise, int inputSize = 28) : base(Layers(concise, inputSize))
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.weight</c>, <c>1.gamma</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers(bool concise, int inputSize)
     {
         if (inputSize < MinimumInput) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"LeNet needs inputs of at least {MinimumInput} pixels.");
         int s = InputResolution.Output(InputResolution.Output(inputSize, 5) / 2, 5) / 2;
         nn.Module<Tensor, Tensor> Norm(int features, int dims) =>
             concise ? (dims == 4 ? nn.BatchNorm2d(features) : nn.BatchNorm1d(features)) : new BatchNorm(features, dims);
-        layers = nn.Sequential(
+        return [
             nn.Conv2d(1, 6, kernel_size: 5), Norm(6, 4), nn.Sigmoid(),
             nn.AvgPool2d(kernel_size: 2, stride: 2),
             nn.Conv2d(6, 16, kernel_size: 5), Norm(16, 4), nn.Sigmoid(),
@@ -149,12 +158,8 @@ public sealed class BatchNormLeNet : nn.Module<Tensor, Tensor>
             nn.Flatten(),
             nn.Linear(16 * s * s, 120), Norm(120, 2), nn.Sigmoid(),
             nn.Linear(120, 84), Norm(84, 2), nn.Sigmoid(),
-            nn.Linear(84, 10));
-        RegisterComponents();
+            nn.Linear(84, 10)];
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>
@@ -169,10 +174,10 @@ public sealed class BatchNormSection : ISection
     {
         var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
         var net = new BatchNormLeNet(concise: false, run.Size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
         // The scale and shift the first batch normalization layer learned.
-        var first = (BatchNorm)net.layers[1];
+        var first = (BatchNorm)net[1];
         ctx.Out.Show("gamma", first.gamma.reshape(-1));
         ctx.Out.Show("beta", first.beta.reshape(-1));
     }
@@ -187,7 +192,7 @@ public sealed class BatchNormConciseSection : ISection
     {
         var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
         var net = new BatchNormLeNet(concise: true, run.Size);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
     }
 }

@@ -49,16 +49,18 @@ public sealed class DenseBlock : nn.Module<Tensor, Tensor>
 /// The three transition blocks' 2/2 average pools halve the 1/4-size feature maps three times: inputs need at least
 /// 29 pixels (Fashion-MNIST's own 28 gives 7, 3, 1 and then nothing); the book's 96 ends with 3×3.
 /// </remarks>
-public sealed class DenseNet : nn.Module<Tensor, Tensor>
+public sealed class DenseNet : Sequential
 {
     /// <summary>The smallest input side: the last transition block's 2×2 average pool needs a 2×2 input.</summary>
     public const int MinimumInput = 29;
 
-    /// <summary>The layers, in the book's order.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds the book's DenseNet: 64 channels, growth rate 32, dense blocks of [4, 4, 4, 4] convolutions.</summary>
-    public DenseNet() : base(nameof(DenseNet))
+    public DenseNet() : base(Layers())
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.0.weight</c>, <c>1.net.0.0.weight</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers()
     {
         var b1 = nn.Sequential(
             nn.Conv2d(1, 64, kernel_size: 7, stride: 2, padding: 3),
@@ -86,8 +88,7 @@ public sealed class DenseNet : nn.Module<Tensor, Tensor>
             nn.AdaptiveAvgPool2d((1, 1)),
             nn.Flatten(),
             nn.Linear(numChannels, 10)]);
-        layers = nn.Sequential(blks);
-        RegisterComponents();
+        return [.. blks];
     }
 
     /// <summary><c>conv_block(input_channels, num_channels)</c>: ResNet's "batch normalization, activation, convolution" order.</summary>
@@ -100,9 +101,6 @@ public sealed class DenseNet : nn.Module<Tensor, Tensor>
         nn.BatchNorm2d(inputChannels), nn.ReLU(),
         nn.Conv2d(inputChannels, numChannels, kernel_size: 1),
         nn.AvgPool2d(kernel_size: 2, stride: 2));
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>7.7 DenseNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.1, 10 epochs.</summary>
@@ -114,7 +112,7 @@ public sealed class DenseNetSection : ISection
     {
         var run = CnnRun.Settings(ctx, "DenseNet", bookBatchSize: 256, bookLr: 0.1, bookResize: 96, minimum: DenseNet.MinimumInput);
         var net = new DenseNet();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
     }
 }

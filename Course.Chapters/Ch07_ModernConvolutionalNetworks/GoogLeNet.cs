@@ -56,13 +56,15 @@ public sealed class Inception : nn.Module<Tensor, Tensor>
 /// blocks, each stage ending in a 3/2 max-pool, the last in global average pooling), then <c>Linear(1024, 10)</c>.
 /// </summary>
 /// <remarks>Every pool is padded or adaptive, so any input size works; Fashion-MNIST's 28 ends with 1×1 feature maps in <c>b4</c>.</remarks>
-public sealed class GoogLeNet : nn.Module<Tensor, Tensor>
+public sealed class GoogLeNet : Sequential
 {
-    /// <summary><c>nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10))</c>.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds the book's GoogLeNet for single-channel images and 10 classes.</summary>
-    public GoogLeNet() : base(nameof(GoogLeNet))
+    public GoogLeNet() : base(Layers())
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.0.weight</c>, <c>2.0.b1_1.weight</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers()
     {
         var b1 = nn.Sequential(
             nn.Conv2d(1, 64, kernel_size: 7, stride: 2, padding: 3), nn.ReLU(),
@@ -87,12 +89,8 @@ public sealed class GoogLeNet : nn.Module<Tensor, Tensor>
             new Inception(832, 384, (192, 384), (48, 128), 128),
             nn.AdaptiveAvgPool2d((1, 1)),
             nn.Flatten());
-        layers = nn.Sequential(b1, b2, b3, b4, b5, nn.Linear(1024, 10));
-        RegisterComponents();
+        return [b1, b2, b3, b4, b5, nn.Linear(1024, 10)];
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>7.4 GoogLeNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
@@ -104,7 +102,7 @@ public sealed class GoogLeNetSection : ISection
     {
         var run = CnnRun.Settings(ctx, "GoogLeNet", bookBatchSize: 128, bookLr: 0.1, bookResize: 96, minimum: 1);
         var net = new GoogLeNet();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
     }
 }

@@ -13,18 +13,20 @@ namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 /// The global average pool takes any resolution, but the three 3/2 max-pools after an 11/4 convolution need inputs of
 /// at least 67 pixels: Fashion-MNIST's own 28 is too small.
 /// </remarks>
-public sealed class NiN : nn.Module<Tensor, Tensor>
+public sealed class NiN : Sequential
 {
     /// <summary>The smallest input side: the third 3×3 max-pool needs a 3×3 input.</summary>
     public const int MinimumInput = 67;
 
-    /// <summary>The blocks and pools, in the book's order.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds the book's NiN for single-channel images and 10 classes.</summary>
-    public NiN() : base("NiN")
+    public NiN() : base(Layers())
     {
-        layers = nn.Sequential(
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.0.weight</c>, <c>0.2.weight</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers()
+    {
+        return [
             NinBlock(1, 96, kernelSize: 11, strides: 4, padding: 0),
             nn.MaxPool2d(3, stride: 2),
             NinBlock(96, 256, kernelSize: 5, strides: 1, padding: 2),
@@ -36,8 +38,7 @@ public sealed class NiN : nn.Module<Tensor, Tensor>
             NinBlock(384, 10, kernelSize: 3, strides: 1, padding: 1),
             nn.AdaptiveAvgPool2d((1, 1)),
             // Turns the 4-D output into 2-D output of shape (batch size, 10).
-            nn.Flatten());
-        RegisterComponents();
+            nn.Flatten()];
     }
 
     /// <summary><c>nin_block(in_channels, out_channels, kernel_size, strides, padding)</c>: a convolution, then two 1×1 convolutions, each followed by ReLU.</summary>
@@ -45,9 +46,6 @@ public sealed class NiN : nn.Module<Tensor, Tensor>
         nn.Conv2d(inChannels, outChannels, kernelSize, stride: strides, padding: padding), nn.ReLU(),
         nn.Conv2d(outChannels, outChannels, kernel_size: 1), nn.ReLU(),
         nn.Conv2d(outChannels, outChannels, kernel_size: 1), nn.ReLU());
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>7.3 NiN on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
@@ -59,7 +57,7 @@ public sealed class NiNSection : ISection
     {
         var run = CnnRun.Settings(ctx, "NiN", bookBatchSize: 128, bookLr: 0.1, bookResize: 224, minimum: NiN.MinimumInput);
         var net = new NiN();
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, run.Size, run.Size);
+        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
         run.Train(ctx, net);
     }
 }

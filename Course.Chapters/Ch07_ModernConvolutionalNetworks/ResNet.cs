@@ -44,16 +44,18 @@ public sealed class Residual : nn.Module<Tensor, Tensor>
 /// height and width), global average pooling and <c>Linear(512, 10)</c> (other input channels and classes on request).
 /// </summary>
 /// <remarks>Every pool is padded or adaptive, so any input size works (Fashion-MNIST's 28 reaches 1×1 in <c>b5</c>).</remarks>
-public sealed class ResNet : nn.Module<Tensor, Tensor>
+public sealed class ResNet : Sequential
 {
-    /// <summary><c>nn.Sequential(b1, b2, b3, b4, b5, nn.AdaptiveAvgPool2d((1,1)), nn.Flatten(), nn.Linear(512, num_classes))</c>.</summary>
-    public readonly Sequential layers;
-
     /// <summary>
     /// Builds the book's ResNet: by default for single-channel images and 10 classes (Fashion-MNIST); 3 channels and
     /// 1000 classes give the layout of torchvision's <c>resnet18()</c> (ImageNet), which the PyTorch basics exercises use.
     /// </summary>
-    public ResNet(int inputChannels = 1, int numClasses = 10) : base(nameof(ResNet))
+    public ResNet(int inputChannels = 1, int numClasses = 10) : base(Layers(inputChannels, numClasses))
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.0.weight</c>, <c>1.0.conv1.weight</c>, …).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers(int inputChannels, int numClasses)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(inputChannels, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClasses, 1);
@@ -65,10 +67,9 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         var b3 = nn.Sequential(ResNetBlock(64, 128, 2));
         var b4 = nn.Sequential(ResNetBlock(128, 256, 2));
         var b5 = nn.Sequential(ResNetBlock(256, 512, 2));
-        layers = nn.Sequential(b1, b2, b3, b4, b5,
+        return [b1, b2, b3, b4, b5,
             nn.AdaptiveAvgPool2d((1, 1)),
-            nn.Flatten(), nn.Linear(512, numClasses));
-        RegisterComponents();
+            nn.Flatten(), nn.Linear(512, numClasses)];
     }
 
     /// <summary>
@@ -87,9 +88,6 @@ public sealed class ResNet : nn.Module<Tensor, Tensor>
         }
         return blk;
     }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>
@@ -105,7 +103,7 @@ public sealed class ResNetSection : ISection
         var run = CnnRun.Settings(ctx, "ResNet", bookBatchSize: 256, bookLr: 0.05, bookResize: 96, minimum: 1);
         var net = new ResNet();
         int shown = InputResolution.ForShapeTable(ctx, book: 224);
-        ShapeTable.Print(ctx.Out, net.layers, 1, 1, shown, shown);
+        ShapeTable.Print(ctx.Out, net, 1, 1, shown, shown);
         run.Train(ctx, net);
     }
 }

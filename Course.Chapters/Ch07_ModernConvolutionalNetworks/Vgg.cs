@@ -14,7 +14,7 @@ namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 /// ⌊the constructor's <c>inputSize</c> / 32⌋, so that <c>--resize</c> can try the network on smaller images (32 at least);
 /// at 224 it is exactly the book's network. An adaptive pool would change the book's architecture instead.
 /// </remarks>
-public sealed class Vgg : nn.Module<Tensor, Tensor>
+public sealed class Vgg : Sequential
 {
     /// <summary>The smallest input side: five 2×2 max-pools.</summary>
     public const int MinimumInput = 32;
@@ -22,11 +22,13 @@ public sealed class Vgg : nn.Module<Tensor, Tensor>
     /// <summary>VGG-11's <c>conv_arch</c>: (number of convolutions, output channels) of each block.</summary>
     public static readonly IReadOnlyList<(int NumConvs, int OutChannels)> ConvArch = [(1, 64), (1, 128), (2, 256), (2, 512), (2, 512)];
 
-    /// <summary>The blocks, Flatten and the dense layers, in the book's order.</summary>
-    public readonly Sequential layers;
-
     /// <summary>Builds <c>vgg(conv_arch)</c> for single-channel <paramref name="inputSize"/>² images and 10 classes.</summary>
-    public Vgg(IReadOnlyList<(int NumConvs, int OutChannels)> convArch, int inputSize = 224) : base("VGG")
+    public Vgg(IReadOnlyList<(int NumConvs, int OutChannels)> convArch, int inputSize = 224) : base(Layers(convArch, inputSize))
+    {
+    }
+
+    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.0.weight</c>, …, <c>7.weight</c>).</summary>
+    private static nn.Module<Tensor, Tensor>[] Layers(IReadOnlyList<(int NumConvs, int OutChannels)> convArch, int inputSize)
     {
         int s = inputSize / 32;
         if (s < 1) throw new ArgumentOutOfRangeException(nameof(inputSize), inputSize, $"VGG needs inputs of at least {MinimumInput} pixels.");
@@ -38,13 +40,12 @@ public sealed class Vgg : nn.Module<Tensor, Tensor>
             blocks.Add(VggBlock(numConvs, inChannels, outChannels));
             inChannels = outChannels;
         }
-        layers = nn.Sequential(blocks.Concat([
+        return [.. blocks.Concat([
             nn.Flatten(),
             // The fully connected part.
             nn.Linear(outChannels * s * s, 4096), nn.ReLU(), nn.Dropout(0.5),
             nn.Linear(4096, 4096), nn.ReLU(), nn.Dropout(0.5),
-            nn.Linear(4096, 10)]));
-        RegisterComponents();
+            nn.Linear(4096, 10)])];
     }
 
     /// <summary><c>vgg_block(num_convs, in_channels, out_channels)</c>: 3×3 convolutions (padding 1) with ReLU, then a 2/2 max-pool.</summary>
@@ -64,9 +65,6 @@ public sealed class Vgg : nn.Module<Tensor, Tensor>
     /// <summary><c>small_conv_arch</c>: every block's channels divided by <paramref name="ratio"/> (the book's run uses 4).</summary>
     public static IReadOnlyList<(int NumConvs, int OutChannels)> Small(int ratio) =>
         [.. ConvArch.Select(pair => (pair.NumConvs, pair.OutChannels / ratio))];
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => layers.call(X);
 }
 
 /// <summary>
@@ -80,7 +78,7 @@ public sealed class VggSection : ISection
     public void Run(RunContext ctx)
     {
         var run = CnnRun.Settings(ctx, "VGG", bookBatchSize: 128, bookLr: 0.05, bookResize: 224, minimum: Vgg.MinimumInput);
-        using (var full = new Vgg(Vgg.ConvArch, run.Size)) ShapeTable.Print(ctx.Out, full.layers, 1, 1, run.Size, run.Size);
+        using (var full = new Vgg(Vgg.ConvArch, run.Size)) ShapeTable.Print(ctx.Out, full, 1, 1, run.Size, run.Size);
         var net = new Vgg(Vgg.Small(ratio: 4), run.Size);
         run.Train(ctx, net);
     }

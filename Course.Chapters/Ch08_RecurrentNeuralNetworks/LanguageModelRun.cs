@@ -23,6 +23,7 @@ public static class LanguageModelRun
             Device = ctx.Device,
             Progress = ctx.Progress,
             Checkpoint = ctx.Checkpoint(name),
+            Weights = ctx.Weights(name),
             Animator = new Animator(ctx.Figure($"perplexity-{name}"), [name], new AxesStyle { XLabel = "epoch", YLabel = "perplexity", XLim = (10, epochs) }),
             EpochEnded = (epoch, _) =>
             {

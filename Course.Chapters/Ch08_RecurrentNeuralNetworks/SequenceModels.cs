@@ -64,7 +64,7 @@ public sealed class SequenceModels : ISection
         var (features, labels) = Windows(x);
         var net = Net();
         var train = new ArrayLoader(features.narrow(0, 0, trainCount), labels.narrow(0, 0, trainCount), batchSize, shuffle: true, ctx.Options.Seed);
-        var losses = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint() }.Fit(net, train, ModelSelection.SquaredError,
+        var losses = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint(), Weights = ctx.Weights() }.Fit(net, train, ModelSelection.SquaredError,
             Updaters.Adam(lr), train);
         for (int i = 0; i < losses.Count; i++)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss: {losses[i][0]:F6}"));

@@ -37,6 +37,7 @@ public static class TranslationRun
             Device = ctx.Device,
             Progress = ctx.Progress,
             Checkpoint = ctx.Checkpoint(),
+            Weights = ctx.Weights(),
             Animator = new Animator(ctx.Figure("loss"), ["train"], new AxesStyle { XLabel = "epoch", YLabel = "loss", XLim = (10, epochs) }),
         };
         var history = trainer.Fit(net, data, Updaters.Adam(lr), target["<bos>"]);

@@ -48,9 +48,10 @@ public sealed class NWKernelRegression : nn.Module<Tensor, Tensor, Tensor, Tenso
 
 /// <summary>
 /// The shared regression loop's view of <see cref="NWKernelRegression"/>: each row of its input packs a query with the
-/// m keys and m values it attends to, (n, 1 + 2m).
+/// m keys and m values it attends to, (n, 1 + 2m). Its weights are d2l's <c>NWKernelRegression</c>'s (<c>w</c>, not
+/// <c>net.w</c>), so the trained model's <c>model.safetensors</c> loads into d2l's <c>net</c>.
 /// </summary>
-public sealed class PackedQueries : nn.Module<Tensor, Tensor>
+public sealed class PackedQueries : nn.Module<Tensor, Tensor>, IBookState
 {
     private readonly NWKernelRegression net;
 
@@ -60,6 +61,9 @@ public sealed class PackedQueries : nn.Module<Tensor, Tensor>
         this.net = net;
         RegisterComponents();
     }
+
+    /// <inheritdoc />
+    public string? BookName(string name) => name.StartsWith("net.", StringComparison.Ordinal) ? name["net.".Length..] : name;
 
     /// <summary>The rows for <paramref name="queries"/> (n) and their <paramref name="keys"/> and <paramref name="values"/> (n, m).</summary>
     public static Tensor Pack(Tensor queries, Tensor keys, Tensor values) => cat([queries.unsqueeze(1), keys, values], 1);
@@ -77,7 +81,7 @@ public sealed class PackedQueries : nn.Module<Tensor, Tensor>
 /// pooling, nonparametric attention pooling with a Gaussian kernel, the batch matrix multiplication it needs, and
 /// <see cref="NWKernelRegression"/> trained with leave-one-out keys.
 /// </summary>
-[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | SectionOptions.Checkpoint)]
+[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
 public sealed class NadarayaWatson : ISection
 {
     /// <summary>The book's function to learn, f(x) = 2 sin(x) + x^0.8.</summary>
@@ -117,7 +121,7 @@ public sealed class NadarayaWatson : ISection
     /// <paramref name="onEpoch"/>; a NaN or infinite loss stops training with a <see cref="CourseException"/>.
     /// </summary>
     public static IReadOnlyList<double> Train(NWKernelRegression net, Tensor xTrain, Tensor yTrain, int epochs, double lr,
-        Action<int, double>? onEpoch = null, Device? device = null, Checkpoint? checkpoint = null)
+        Action<int, double>? onEpoch = null, Device? device = null, Checkpoint? checkpoint = null, ModelWeights? weights = null)
     {
         var (keys, values) = LeaveOneOut(xTrain, yTrain);
         var rows = PackedQueries.Pack(xTrain, keys, values);
@@ -127,6 +131,7 @@ public sealed class NadarayaWatson : ISection
             Device = device ?? CPU,
             SumLoss = true,
             Checkpoint = checkpoint,
+            Weights = weights,
             EpochEnded = (epoch, loss) => onEpoch?.Invoke(epoch, loss[0]),
         };
         var losses = trainer.Fit(new PackedQueries(net), new ArrayLoader(rows, yTrain, (int)rows.shape[0], shuffle: false),
@@ -176,7 +181,7 @@ public sealed class NadarayaWatson : ISection
         {
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}, loss {loss:F6}"));
             animator.Add(epoch, loss);
-        }, ctx.Device, ctx.Checkpoint());
+        }, ctx.Device, ctx.Checkpoint(), ctx.Weights());
 
         var parametric = new PackedQueries(net).Predict(PackedQueries.Pack(xTest, xTrain.repeat(nTest, 1), yTrain.repeat(nTest, 1)));
         PlotKernelReg("parametric", parametric);

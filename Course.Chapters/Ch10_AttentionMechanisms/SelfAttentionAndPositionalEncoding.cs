@@ -11,13 +11,16 @@ namespace Course.Chapters.Ch10_AttentionMechanisms;
 /// 10.6 d2l's <c>PositionalEncoding</c>: adds P to the input, P[i, 2j] = sin(i / 10000^(2j/d)) and
 /// P[i, 2j+1] = cos(i / 10000^(2j/d)), for up to <c>max_len</c> positions, then dropout.
 /// </summary>
-public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>
+public sealed class PositionalEncoding : nn.Module<Tensor, Tensor>, IBookState
 {
     /// <summary>Dropout after the addition.</summary>
     public readonly Dropout dropout;
 
     /// <summary>The encoding matrix, (1, max_len, num_hiddens).</summary>
     public readonly Tensor P;
+
+    /// <summary>P is a buffer here (it moves with the model) but a plain attribute in d2l: PyTorch weights leave it out, it is fixed anyway.</summary>
+    public string? BookName(string name) => name == nameof(P) ? null : name;
 
     /// <summary>d2l's <c>PositionalEncoding(num_hiddens, dropout, max_len=1000)</c>.</summary>
     public PositionalEncoding(int numHiddens, double dropout, int maxLen = 1000) : base(nameof(PositionalEncoding))

@@ -93,7 +93,7 @@ public sealed class EncoderBlock : nn.Module<Tensor, Tensor?, Tensor>
 }
 
 /// <summary>10.7 d2l's <c>TransformerEncoder</c>: scaled embedding plus positional encoding, then <c>num_layers</c> encoder blocks.</summary>
-public sealed class TransformerEncoder : Encoder, IAttentionWeights
+public sealed class TransformerEncoder : Encoder, IAttentionWeights, IBookState
 {
     /// <summary>The token embedding.</summary>
     public readonly Embedding embedding;
@@ -101,8 +101,11 @@ public sealed class TransformerEncoder : Encoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The encoder blocks.</summary>
+    /// <summary>The encoder blocks (d2l's <c>blks.block0</c>, … in PyTorch weights: <see cref="BookName"/>).</summary>
     public readonly ModuleList<EncoderBlock> blks;
+
+    /// <inheritdoc cref="TransformerBlocks.BookName"/>
+    public string? BookName(string name) => TransformerBlocks.BookName(name);
 
     private readonly int _numHiddens;
 
@@ -182,7 +185,7 @@ public sealed class DecoderBlock : nn.Module<Tensor, Tensor?[], (Tensor Output, 
 /// a Linear output layer. Its state is [encoder outputs, encoder valid lengths, one slot per block]. As in d2l,
 /// one-token-at-a-time prediction adds the positional encoding of position 0 to every new token.
 /// </summary>
-public sealed class TransformerDecoder : Decoder, IAttentionWeights
+public sealed class TransformerDecoder : Decoder, IAttentionWeights, IBookState
 {
     /// <summary>The token embedding.</summary>
     public readonly Embedding embedding;
@@ -190,8 +193,11 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights
     /// <summary>The positional encoding.</summary>
     public readonly PositionalEncoding pos_encoding;
 
-    /// <summary>The decoder blocks.</summary>
+    /// <summary>The decoder blocks (d2l's <c>blks.block0</c>, … in PyTorch weights: <see cref="BookName"/>).</summary>
     public readonly ModuleList<DecoderBlock> blks;
+
+    /// <inheritdoc cref="TransformerBlocks.BookName"/>
+    public string? BookName(string name) => TransformerBlocks.BookName(name);
 
     /// <summary>The output layer, hidden units to vocabulary.</summary>
     public readonly Linear dense;
@@ -302,4 +308,17 @@ public sealed class Transformer : ISection
         var (decoded, _) = decoderBlock.call(H, [encoderBlock.call(H, validLens), validLens, null]);
         ctx.Out.WriteLine($"decoder_blk(X, state)[0].shape = {Printing.Shape(decoded)}");
     }
+}
+
+/// <summary>
+/// 10.7 The names of the Transformer's blocks in d2l's state_dict. d2l keeps them in an <c>nn.Sequential</c> filled with
+/// <c>add_module("block"+str(i), …)</c>; Course's blocks take two inputs, so they live in a <c>ModuleList</c> (<c>blks.0</c>),
+/// and TorchSharp's <c>ModuleDict</c>, which could name them, cannot move to a device (its two indexers break
+/// <c>Module.to</c>). PyTorch weights read and write them as d2l names them.
+/// </summary>
+public static class TransformerBlocks
+{
+    /// <summary><c>blks.0.…</c> as d2l's <c>blks.block0.…</c>; every other name as it is.</summary>
+    public static string BookName(string name) =>
+        System.Text.RegularExpressions.Regex.Replace(name, @"^blks\.(\d+)\.", "blks.block$1.");
 }

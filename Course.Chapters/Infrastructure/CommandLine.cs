@@ -13,6 +13,7 @@ public static class CommandLine
     [
         (SectionOptions.Epochs, "--epochs"), (SectionOptions.BatchSize, "--batch-size"), (SectionOptions.LearningRate, "--lr"),
         (SectionOptions.Limit, "--limit"), (SectionOptions.Resize, "--resize"), (SectionOptions.Checkpoint, "--checkpoint"),
+        (SectionOptions.Weights, "--weights"),
     ];
 
     /// <summary>The environment variable that, set to 1 or true, shows the trace of a failure as <c>--verbose</c> does.</summary>
@@ -64,7 +65,7 @@ public static class CommandLine
         _ => (1, $"Unexpected {e.GetType().Name}: {Errors.FirstLine(e.Message)}; this is a bug in Course: run again with --verbose and report the trace."),
     };
 
-    /// <summary>The command-line names of <paramref name="options"/>, in the order <c>run --help</c> lists them: <c>--epochs</c>, <c>--batch-size</c>, <c>--lr</c>, <c>--limit</c>, <c>--resize</c>, <c>--checkpoint</c>.</summary>
+    /// <summary>The command-line names of <paramref name="options"/>, in the order <c>run --help</c> lists them: <c>--epochs</c>, <c>--batch-size</c>, <c>--lr</c>, <c>--limit</c>, <c>--resize</c>, <c>--checkpoint</c>, <c>--weights</c>.</summary>
     public static IReadOnlyList<string> NamesOf(SectionOptions options) =>
         OptionNames.Where(n => options.HasFlag(n.Option)).Select(n => n.Name).ToArray();
 
@@ -93,10 +94,11 @@ public static class CommandLine
         var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => Defaults.OutDir };
         var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present." };
+        var weights = new Option<string?>("--weights") { Description = "Start from this PyTorch state_dict (.pt, .pth, .safetensors; d2l's names), or a folder of one per training." };
 
         var run = new Command("run", "Run a section with the book's hyperparameters, or the ones given.");
         run.Arguments.Add(id);
-        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, resize, dataDir, outDir, json, checkpoint })
+        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, resize, dataDir, outDir, json, checkpoint, weights })
             run.Options.Add(option);
         run.SetAction(result =>
         {
@@ -114,6 +116,7 @@ public static class CommandLine
                 OutDir = result.GetValue(outDir)!,
                 Json = result.GetValue(json),
                 CheckpointDir = result.GetValue(checkpoint),
+                Weights = result.GetValue(weights),
             };
             SectionRunner.Run(result.GetValue(id)!, options, output);
             return 0;

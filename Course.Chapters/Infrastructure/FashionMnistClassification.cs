@@ -77,6 +77,7 @@ public static class FashionMnistClassification
             TensorBoard = ctx.TensorBoard,
             Progress = ctx.Progress,
             Checkpoint = ctx.Checkpoint(),
+            Weights = ctx.Weights(),
             EpochEnded = (epoch, _) =>
             {
                 double megabytes = Environment.WorkingSet / 1e6;

@@ -127,6 +127,22 @@ public sealed class RunContext : IDisposable
         return new Checkpoint(Path.Combine(folder, name), identity);
     }
 
+    /// <summary>
+    /// The PyTorch weights of the run's training called <paramref name="name"/> (the name it passes to
+    /// <see cref="Checkpoint"/>): it starts from <c>--weights</c> (a file, or in a folder the file <c>&lt;name&gt;.safetensors</c>,
+    /// <c>.pt</c> or <c>.pth</c>) and writes the trained model to <c>&lt;name&gt;.safetensors</c> in the run folder.
+    /// </summary>
+    public ModelWeights Weights(string name = "model")
+    {
+        string? start = Options.Weights;
+        if (start is not null && Directory.Exists(start))
+        {
+            start = PyTorchWeights.Extensions.Select(e => Path.Combine(start, name + e)).FirstOrDefault(File.Exists)
+                ?? throw new CourseException($"--weights folder '{start}' holds no {name}{string.Join($", {name}", PyTorchWeights.Extensions)} for the training '{name}'.");
+        }
+        return new ModelWeights(start, Output.File(name + ".safetensors"));
+    }
+
     /// <summary>The path of a PNG figure in the run folder.</summary>
     public string Figure(string name) => Output.File(name + ".png");
 

@@ -43,6 +43,13 @@ public sealed record RunOptions
     /// <summary>Folder to save a checkpoint to after every epoch, and to resume from when it holds one.</summary>
     public string? CheckpointDir { get => Read(SectionOptions.Checkpoint, field); init; }
 
+    /// <summary>
+    /// A PyTorch state_dict (<c>.pt</c>, <c>.pth</c> or <c>.safetensors</c>) every training of the section starts from,
+    /// or a folder holding one per training, named after it (e.g. a run folder's <c>model.safetensors</c>); null to
+    /// start from the book's initialisation.
+    /// </summary>
+    public string? Weights { get => Read(SectionOptions.Weights, field); init; }
+
     /// <summary>The section options that may be read: all of them, but in a <see cref="RunContext"/>'s copy only its section's.</summary>
     internal SectionOptions Readable { get; init; } = SectionOptions.All;
 
@@ -50,7 +57,8 @@ public sealed record RunOptions
     public SectionOptions Given() =>
         (Epochs is null ? 0 : SectionOptions.Epochs) | (BatchSize is null ? 0 : SectionOptions.BatchSize)
         | (LearningRate is null ? 0 : SectionOptions.LearningRate) | (Limit is null ? 0 : SectionOptions.Limit)
-        | (Resize is null ? 0 : SectionOptions.Resize) | (CheckpointDir is null ? 0 : SectionOptions.Checkpoint);
+        | (Resize is null ? 0 : SectionOptions.Resize) | (CheckpointDir is null ? 0 : SectionOptions.Checkpoint)
+        | (Weights is null ? 0 : SectionOptions.Weights);
 
     /// <summary>Checks the values a user can get wrong and says which one is.</summary>
     public void Validate()
@@ -64,6 +72,8 @@ public sealed record RunOptions
         if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
         if (DataDir is { } file && File.Exists(file)) throw new CourseException($"--data-dir '{file}' is a file; give the folder that holds the data sets.");
         if (DataDir is { } dir && !Directory.Exists(dir)) throw new CourseException($"--data-dir '{dir}' does not exist.");
+        if (Weights is { } weights && !File.Exists(weights) && !Directory.Exists(weights))
+            throw new CourseException($"--weights '{weights}' does not exist; give a .pt, .pth or .safetensors state_dict, or a folder of them.");
     }
 
     private T Read<T>(SectionOptions option, T value) => Readable.HasFlag(option) ? value

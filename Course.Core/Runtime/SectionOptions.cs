@@ -28,6 +28,12 @@ public enum SectionOptions
     /// <summary><c>--checkpoint</c>, read through <see cref="RunOptions.CheckpointDir"/>.</summary>
     Checkpoint = 32,
 
+    /// <summary>
+    /// <c>--weights</c>, read through <see cref="RunOptions.Weights"/>: a training starts from a PyTorch state_dict (and,
+    /// whether given or not, writes its trained model as safetensors).
+    /// </summary>
+    Weights = 64,
+
     /// <summary>All of them.</summary>
-    All = Epochs | BatchSize | LearningRate | Limit | Resize | Checkpoint,
+    All = Epochs | BatchSize | LearningRate | Limit | Resize | Checkpoint | Weights,
 }

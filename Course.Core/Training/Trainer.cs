@@ -31,6 +31,12 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     /// <summary>Saves a checkpoint here after every epoch and resumes from it when one is there, or null for none.</summary>
     public Checkpoint? Checkpoint { get; init; }
 
+    /// <summary>
+    /// The PyTorch state_dict the model starts from (loaded before it moves to <see cref="Device"/> and before a
+    /// checkpoint is restored) and the file the trained model is exported to after the last epoch; null for neither.
+    /// </summary>
+    public ModelWeights? Weights { get; init; }
+
     /// <summary>Called after each epoch, restored or trained.</summary>
     public Action<int, TEpoch>? EpochEnded { get; init; }
 
@@ -38,12 +44,13 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     protected abstract void Record(int epoch, TEpoch metrics);
 
     /// <summary>
-    /// Moves <paramref name="net"/> to <see cref="Device"/>, builds its updater with <paramref name="updater"/>, checks
+    /// Loads <see cref="Weights"/>' start into <paramref name="net"/>, moves it to <see cref="Device"/>, builds its updater with <paramref name="updater"/>, checks
     /// both against the device, and restores the checkpoint (skipping <paramref name="order"/>'s draws of the restored
     /// epochs). The returned run trains the epochs that are left.
     /// </summary>
     protected TrainingRun<TEpoch> Begin(nn.Module net, UpdaterFactory updater, IEpochOrder? order)
     {
+        if (Weights?.StartFrom is { } start) PyTorchWeights.Load(net, start);
         net.to(Device);
         var built = updater(net);
         DeviceContract.CheckModel(Device, net, built);
@@ -58,7 +65,14 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
         }
         var run = new TrainingRun<TEpoch>(this, net, built, done);
         for (int i = 0; i < done.Count; i++) Ended(i + 1, done[i].Metrics);
+        if (done.Count == Epochs) Export(net);
         return run;
+    }
+
+    /// <summary>Writes the trained model to <see cref="Weights"/>' export file, if any (once, after the last epoch).</summary>
+    internal void Export(nn.Module net)
+    {
+        if (Weights?.ExportTo is { } file) PyTorchWeights.Save(net, file);
     }
 
     internal void Ended(int epoch, TEpoch metrics)
@@ -158,6 +172,7 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
         // them here keeps the managed heap from growing its budget over the first epochs (scripts/benchmark.sh).
         GC.Collect(0);
         _trainer.Checkpoint?.Save(_net, Updater, _history);
+        if (_history.Count == _trainer.Epochs) _trainer.Export(_net);
         _trainer.Ended(_history.Count, metrics);
     }
 }

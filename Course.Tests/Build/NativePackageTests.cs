@@ -12,7 +12,7 @@ namespace Course.Tests.Build;
 /// </summary>
 public sealed class NativePackageTests
 {
-    private static readonly string[] Managed = ["TorchSharp", "ScottPlot", "Spectre.Console", "Microsoft.Data.Analysis"];
+    private static readonly string[] Managed = ["TorchSharp", "TorchSharp.PyBridge", "ScottPlot", "Spectre.Console", "Microsoft.Data.Analysis"];
 
     private static readonly Dictionary<string, string[]> DrawingPackages = new()
     {

@@ -98,7 +98,7 @@ public sealed class Chapter6Tests
     [Test]
     public void LeNetLayerShapes()
     {
-        var rows = ShapeTable.Walk(new LeNet().layers, 1, 1, 28, 28);
+        var rows = ShapeTable.Walk(new LeNet(), 1, 1, 28, 28);
         Assert.That(rows.Select(r => r.Layer), Is.EqualTo(new[]
         {
             "Conv2d", "Sigmoid", "AvgPool2d", "Conv2d", "Sigmoid", "AvgPool2d", "Flatten", "Linear", "Sigmoid", "Linear", "Sigmoid", "Linear",

@@ -42,7 +42,7 @@ public sealed class Chapter7Tests
     public void AlexNetHasTheBooksShapesAt224()
     {
         using var net = new AlexNet();
-        Assert.That(Shapes(net.layers, 1, 1, 224, 224), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 224, 224), Is.EqualTo(new[]
         {
             "Conv2d (1, 96, 54, 54)", "ReLU (1, 96, 54, 54)", "MaxPool2d (1, 96, 26, 26)",
             "Conv2d (1, 256, 26, 26)", "ReLU (1, 256, 26, 26)", "MaxPool2d (1, 256, 12, 12)",
@@ -55,15 +55,15 @@ public sealed class Chapter7Tests
             "Linear (1, 10)",
         }));
         // The book's Linear(6400, 4096) exactly.
-        Assert.That(net.layers[14], Is.TypeOf<Linear>());
-        Assert.That(((Linear)net.layers[14]).weight!.shape, Is.EqualTo(new long[] { 4096, 6400 }));
+        Assert.That(net[14], Is.TypeOf<Linear>());
+        Assert.That(((Linear)net[14]).weight!.shape, Is.EqualTo(new long[] { 4096, 6400 }));
     }
 
     [Test]
     public void VggHasTheBooksShapesAt224()
     {
         using var net = new Vgg(Vgg.ConvArch);
-        Assert.That(Shapes(net.layers, 1, 1, 224, 224), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 224, 224), Is.EqualTo(new[]
         {
             "Sequential (1, 64, 112, 112)", "Sequential (1, 128, 56, 56)", "Sequential (1, 256, 28, 28)",
             "Sequential (1, 512, 14, 14)", "Sequential (1, 512, 7, 7)",
@@ -82,7 +82,7 @@ public sealed class Chapter7Tests
     {
         Assert.That(Vgg.Small(4), Is.EqualTo(new[] { (1, 16), (1, 32), (2, 64), (2, 128), (2, 128) }));
         using var net = new Vgg(Vgg.Small(4));
-        Assert.That(ShapeTable.Walk(net.layers, 1, 1, 224, 224)[5].Shape, Is.EqualTo(new long[] { 1, 128 * 7 * 7 }));
+        Assert.That(ShapeTable.Walk(net, 1, 1, 224, 224)[5].Shape, Is.EqualTo(new long[] { 1, 128 * 7 * 7 }));
         using var block = Vgg.VggBlock(2, 3, 8);
         Assert.That(block.call(rand(2, 3, 10, 10)).shape, Is.EqualTo(new long[] { 2, 8, 5, 5 }));
         Assert.That(block.children().Count(), Is.EqualTo(5), "conv, relu, conv, relu, pool");
@@ -92,7 +92,7 @@ public sealed class Chapter7Tests
     public void NiNHasTheBooksShapesAt224()
     {
         using var net = new NiN();
-        Assert.That(Shapes(net.layers, 1, 1, 224, 224), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 224, 224), Is.EqualTo(new[]
         {
             "Sequential (1, 96, 54, 54)", "MaxPool2d (1, 96, 26, 26)",
             "Sequential (1, 256, 26, 26)", "MaxPool2d (1, 256, 12, 12)",
@@ -105,7 +105,7 @@ public sealed class Chapter7Tests
     public void GoogLeNetHasTheBooksShapesAt96()
     {
         using var net = new GoogLeNet();
-        Assert.That(Shapes(net.layers, 1, 1, 96, 96), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 96, 96), Is.EqualTo(new[]
         {
             "Sequential (1, 64, 24, 24)", "Sequential (1, 192, 12, 12)", "Sequential (1, 480, 6, 6)",
             "Sequential (1, 832, 3, 3)", "Sequential (1, 1024)", "Linear (1, 10)",
@@ -129,7 +129,7 @@ public sealed class Chapter7Tests
     public void ResNetHasTheBooksShapesAt224()
     {
         using var net = new ResNet();
-        Assert.That(Shapes(net.layers, 1, 1, 224, 224), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 224, 224), Is.EqualTo(new[]
         {
             "Sequential (1, 64, 56, 56)", "Sequential (1, 64, 56, 56)", "Sequential (1, 128, 28, 28)",
             "Sequential (1, 256, 14, 14)", "Sequential (1, 512, 7, 7)",
@@ -158,7 +158,7 @@ public sealed class Chapter7Tests
     public void DenseNetHasTheBooksShapesAt96()
     {
         using var net = new DenseNet();
-        Assert.That(Shapes(net.layers, 1, 1, 96, 96), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 96, 96), Is.EqualTo(new[]
         {
             "Sequential (1, 64, 24, 24)",
             "DenseBlock (1, 192, 24, 24)", "Sequential (1, 96, 12, 12)",
@@ -196,7 +196,7 @@ public sealed class Chapter7Tests
     {
         using var net = new BatchNormLeNet(concise);
         string norm2 = concise ? "BatchNorm2d" : "BatchNorm", norm1 = concise ? "BatchNorm1d" : "BatchNorm";
-        Assert.That(Shapes(net.layers, 1, 1, 28, 28), Is.EqualTo(new[]
+        Assert.That(Shapes(net, 1, 1, 28, 28), Is.EqualTo(new[]
         {
             "Conv2d (1, 6, 24, 24)", $"{norm2} (1, 6, 24, 24)", "Sigmoid (1, 6, 24, 24)", "AvgPool2d (1, 6, 12, 12)",
             "Conv2d (1, 16, 8, 8)", $"{norm2} (1, 16, 8, 8)", "Sigmoid (1, 16, 8, 8)", "AvgPool2d (1, 16, 4, 4)",
@@ -218,35 +218,35 @@ public sealed class Chapter7Tests
         Assert.That(() => new AlexNet(AlexNet.MinimumInput - 1), Throws.TypeOf<ArgumentOutOfRangeException>());
         Assert.That(() => new Vgg(Vgg.Small(4), Vgg.MinimumInput - 1), Throws.TypeOf<ArgumentOutOfRangeException>());
         using var alex = new AlexNet(AlexNet.MinimumInput);
-        Assert.That(ShapeTable.Walk(alex.layers, 2, 1, 65, 65)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
+        Assert.That(ShapeTable.Walk(alex, 2, 1, 65, 65)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
         Assert.That(AlexNet.FeatureSize(128), Is.EqualTo(2));
         using var alex128 = new AlexNet(128);
-        Assert.That(ShapeTable.Walk(alex128.layers, 2, 1, 128, 128)[13].Shape, Is.EqualTo(new long[] { 2, 256 * 2 * 2 }));
+        Assert.That(ShapeTable.Walk(alex128, 2, 1, 128, 128)[13].Shape, Is.EqualTo(new long[] { 2, 256 * 2 * 2 }));
         using var vgg = new Vgg(Vgg.Small(4), Vgg.MinimumInput);
-        Assert.That(ShapeTable.Walk(vgg.layers, 2, 1, 32, 32)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
+        Assert.That(ShapeTable.Walk(vgg, 2, 1, 32, 32)[^1].Shape, Is.EqualTo(new long[] { 2, 10 }));
     }
 
     [Test]
     public void NiNAndDenseNetNeedTheirMinimumInput()
     {
         using var nin = new NiN();
-        Assert.That(ShapeTable.Walk(nin.layers, 1, 1, NiN.MinimumInput, NiN.MinimumInput)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
-        Assert.That(() => ShapeTable.Walk(nin.layers, 1, 1, NiN.MinimumInput - 1, NiN.MinimumInput - 1), Throws.Exception);
+        Assert.That(ShapeTable.Walk(nin, 1, 1, NiN.MinimumInput, NiN.MinimumInput)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
+        Assert.That(() => ShapeTable.Walk(nin, 1, 1, NiN.MinimumInput - 1, NiN.MinimumInput - 1), Throws.Exception);
         using var dense = new DenseNet();
-        Assert.That(ShapeTable.Walk(dense.layers, 1, 1, DenseNet.MinimumInput, DenseNet.MinimumInput)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
-        Assert.That(() => ShapeTable.Walk(dense.layers, 1, 1, DenseNet.MinimumInput - 1, DenseNet.MinimumInput - 1), Throws.Exception);
+        Assert.That(ShapeTable.Walk(dense, 1, 1, DenseNet.MinimumInput, DenseNet.MinimumInput)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
+        Assert.That(() => ShapeTable.Walk(dense, 1, 1, DenseNet.MinimumInput - 1, DenseNet.MinimumInput - 1), Throws.Exception);
         Assert.That(() => new BatchNormLeNet(false, BatchNormLeNet.MinimumInput - 1), Throws.TypeOf<ArgumentOutOfRangeException>());
         using var lenet = new BatchNormLeNet(false, BatchNormLeNet.MinimumInput);
-        Assert.That(ShapeTable.Walk(lenet.layers, 1, 1, 16, 16)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
+        Assert.That(ShapeTable.Walk(lenet, 1, 1, 16, 16)[^1].Shape, Is.EqualTo(new long[] { 1, 10 }));
     }
 
     [Test]
     public void GoogLeNetAndResNetTakeFashionMnistsOwn28()
     {
         using var google = new GoogLeNet();
-        Assert.That(ShapeTable.Walk(google.layers, 1, 1, 28, 28).Select(r => r.Shape[^1]), Is.EqualTo(new long[] { 7, 4, 2, 1, 1024, 10 }));
+        Assert.That(ShapeTable.Walk(google, 1, 1, 28, 28).Select(r => r.Shape[^1]), Is.EqualTo(new long[] { 7, 4, 2, 1, 1024, 10 }));
         using var resnet = new ResNet();
-        Assert.That(ShapeTable.Walk(resnet.layers, 1, 1, 28, 28).Select(r => r.Shape[^1]), Is.EqualTo(new long[] { 7, 7, 4, 2, 1, 1, 512, 10 }));
+        Assert.That(ShapeTable.Walk(resnet, 1, 1, 28, 28).Select(r => r.Shape[^1]), Is.EqualTo(new long[] { 7, 7, 4, 2, 1, 1, 512, 10 }));
     }
 
     [TestCase("alexnet", 64)]

@@ -24,6 +24,7 @@ public sealed class SectionOptionsTests
         ["get_" + nameof(RunOptions.Limit)] = SectionOptions.Limit,
         ["get_" + nameof(RunOptions.Resize)] = SectionOptions.Resize,
         ["get_" + nameof(RunOptions.CheckpointDir)] = SectionOptions.Checkpoint,
+        ["get_" + nameof(RunOptions.Weights)] = SectionOptions.Weights,
     };
 
     private static readonly Type[] SharedTrainers = [typeof(ClassifierTrainer), typeof(RegressionTrainer), typeof(LanguageModelTrainer), typeof(Seq2SeqTrainer)];
@@ -39,9 +40,11 @@ public sealed class SectionOptionsTests
     {
         var (info, section) = SectionCatalog.Find(id);
         var (reads, trains) = Reach(section.GetType().GetMethod(nameof(ISection.Run), [typeof(RunContext)])!);
-        var expected = reads | (trains ? SectionOptions.Checkpoint : SectionOptions.None);
+        var expected = reads | (trains ? OptionSets.Trains : SectionOptions.None);
         Assert.That(info.Options, Is.EqualTo(expected),
-            $"{id} declares {info.Options}; its code reads {reads}{(trains ? " and trains with a shared trainer (--checkpoint)" : "")}.");
+            $"{id} declares {info.Options}; its code reads {reads}{(trains ? " and trains with a shared trainer (--checkpoint, --weights)" : "")}.");
+        Assert.That(reads.HasFlag(SectionOptions.Weights), Is.EqualTo(trains),
+            $"{id}: a section that trains gives every training its ctx.Weights(name) (--weights in, <name>.safetensors out).");
     }
 
     [Test]

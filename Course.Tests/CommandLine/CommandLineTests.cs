@@ -58,21 +58,21 @@ public sealed class CommandLineTests
         Assert.That(code, Is.Zero);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options"));
-        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ")), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint"));
-        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit checkpoint"));
-        Assert.That(lines.Single(l => l.StartsWith("resnet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint"));
-        Assert.That(lines.Single(l => l.StartsWith("conv-layer ")), Does.EndWith(" epochs lr checkpoint"));
+        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ")), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("resnet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("conv-layer ")), Does.EndWith(" epochs lr checkpoint weights"));
         Assert.That(lines.Single(l => l.StartsWith("ndarray ")), Does.EndWith(" –"));
     }
 
     [TestCase("rnn-scratch", "--limit", "5", "--resize", "3",
-        ExpectedResult = "error: rnn-scratch does not use --limit or --resize; it takes --epochs, --batch-size, --lr, --checkpoint.")]
+        ExpectedResult = "error: rnn-scratch does not use --limit or --resize; it takes --epochs, --batch-size, --lr, --checkpoint, --weights.")]
     [TestCase("8.5", "--epochs", "1", "--limit", "5",
-        ExpectedResult = "error: rnn-scratch does not use --limit; it takes --epochs, --batch-size, --lr, --checkpoint.")]
+        ExpectedResult = "error: rnn-scratch does not use --limit; it takes --epochs, --batch-size, --lr, --checkpoint, --weights.")]
     [TestCase("2.1", "--epochs", "1",
         ExpectedResult = "error: ndarray does not use --epochs; it takes only --device, --seed, --threads, --data-dir, --out and --json.")]
     [TestCase("conv-layer", "--limit", "5", "--batch-size", "8",
-        ExpectedResult = "error: conv-layer does not use --batch-size or --limit; it takes --epochs, --lr, --checkpoint.")]
+        ExpectedResult = "error: conv-layer does not use --batch-size or --limit; it takes --epochs, --lr, --checkpoint, --weights.")]
     [TestCase("3.5", "--epochs", "1", "--lr", "0.1", "--resize", "32",
         ExpectedResult = "error: fashion-mnist does not use --epochs, --lr or --resize; it takes --batch-size, --limit.")]
     public string AnOptionTheSectionDoesNotUseIsRefusedBeforeAnyWork(params string[] args)

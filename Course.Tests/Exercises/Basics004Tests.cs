@@ -158,7 +158,7 @@ public sealed class BasicsAutogradTests
         var data = rand(1, 3, 64, 64);
         var labels = rand(1, 1000);
         var preds = model.call(data);                                                                        // 1
-        var w = model.named_parameters().First(p => p.name == "layers.0.0.weight").parameter;                // 3: conv1.weight
+        var w = model.named_parameters().First(p => p.name == "0.0.weight").parameter;                // 3: conv1.weight
         var wBefore = w.detach().clone();
         bool gradNullBefore = w.grad is null;                                                               // 4
         var criterion = nn.CrossEntropyLoss();
@@ -265,7 +265,7 @@ public sealed class BasicsAutogradTests
         return (new ResNet(inputChannels: 3, numClasses: 1000), rand(1, 3, 64, 64), rand(1, 1000));
     });
 
-    private static Tensor Conv1Weight(ResNet model) => model.named_parameters().First(p => p.name == "layers.0.0.weight").parameter;
+    private static Tensor Conv1Weight(ResNet model) => model.named_parameters().First(p => p.name == "0.0.weight").parameter;
 
     private static (Tensor Loss1, Tensor Loss2) TwoLosses(bool sameData, bool samePredictions)
     {

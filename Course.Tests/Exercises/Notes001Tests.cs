@@ -992,7 +992,7 @@ public sealed class NotesChapter6Tests
         var net = new LeNet();
         var x = rand(1, 1, 28, 28);
         var sizes = new List<(long Channels, long Elements)> { (1, x.numel()) };
-        foreach (var layer in net.layers.children())
+        foreach (var layer in net.children())
         {
             x = ((nn.Module<Tensor, Tensor>)layer).call(x);
             if (layer is AvgPool2d) sizes.Add((x.shape[1], x.numel()));
@@ -1057,7 +1057,7 @@ public sealed class NotesChapter6Tests
     [Test]
     public void OutputChannelsEqualTheNumberOfKernels()
     {
-        var conv1 = (Conv2d)new LeNet().layers[0];
+        var conv1 = (Conv2d)new LeNet()[0];
         Assert.That(conv1.weight!.shape, Is.EqualTo(new long[] { 6, 1, 5, 5 }), "six 1×5×5 kernels");
         Assert.That(conv1.call(rand(1, 1, 28, 28)).shape[1], Is.EqualTo(6));
     }
