@@ -46,7 +46,7 @@ public sealed class ModelSelection : ISection
         var train = features.narrow(0, 0, trainCount).narrow(1, 0, featureCount);
         var test = features.narrow(0, trainCount, features.shape[0] - trainCount).narrow(1, 0, featureCount);
         var (trainLabels, testLabels) = (labels.narrow(0, 0, trainCount), labels.narrow(0, trainCount, labels.shape[0] - trainCount));
-        var net = nn.Sequential(nn.Linear(featureCount, 1, hasBias: false));
+        var net = Net(featureCount);
         int batchSize = Math.Min(10, trainCount);
         var trainer = new RegressionTrainer
         {
@@ -64,6 +64,9 @@ public sealed class ModelSelection : ISection
             new ArrayLoader(test, testLabels, batchSize, shuffle: false));
         return (((Linear)net[0]).weight!.detach().cpu().reshape(-1), losses);
     }
+
+    /// <summary>The book's net: <c>nn.Sequential(nn.Linear(in_features, 1, bias=False))</c>.</summary>
+    public static Sequential Net(int featureCount) => nn.Sequential(nn.Linear(featureCount, 1, hasBias: false));
 
     /// <summary><c>nn.MSELoss(reduction='none')</c>: (ŷ − y)² per example.</summary>
     public static Tensor SquaredError(Tensor yHat, Tensor y) => (yHat - y.reshape(yHat.shape)).square().reshape(-1);

@@ -46,19 +46,27 @@ public sealed class WeightDecay : ISection
     public static (double Norm, IReadOnlyList<double[]> Losses) TrainConcise(RunContext ctx, double weightDecay, int epochs, double lr, string? figure = null)
     {
         var (train, test) = Data();
-        var linear = nn.Linear(Inputs, 1);
-        using (no_grad())
-        {
-            foreach (var p in linear.parameters()) nn.init.normal_(p);
-        }
+        var net = ConciseNet();
+        var linear = (Linear)net[0];
         var updater = Updaters.Optimizer<Sequential>(net =>
         {
             var moved = (Linear)net[0];
             return optim.SGD([new SGD.ParamGroup([moved.weight!], lr: lr, weight_decay: weightDecay), new SGD.ParamGroup([moved.bias!], lr: lr)], lr);
         });
-        var losses = Trainer(ctx, epochs, $"concise-wd-{weightDecay:0}", figure, ModelSelection.SquaredError).Fit(nn.Sequential(linear), Loader(ctx, train, shuffle: true),
+        var losses = Trainer(ctx, epochs, $"concise-wd-{weightDecay:0}", figure, ModelSelection.SquaredError).Fit(net, Loader(ctx, train, shuffle: true),
             ModelSelection.SquaredError, updater, Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
         return (linear.weight!.detach().norm().item<float>(), losses);
+    }
+
+    /// <summary>The concise net of <c>train_concise</c>: <c>nn.Sequential(nn.Linear(200, 1))</c> with every parameter drawn from N(0, 1).</summary>
+    public static Sequential ConciseNet()
+    {
+        var linear = nn.Linear(Inputs, 1);
+        using (no_grad())
+        {
+            foreach (var p in linear.parameters()) nn.init.normal_(p);
+        }
+        return nn.Sequential(linear);
     }
 
     /// <inheritdoc />

@@ -54,6 +54,9 @@ public sealed class ConvolutionLayer : ISection
     /// <summary>The edge kernel [[1, −1]].</summary>
     public static Tensor EdgeKernel() => tensor(new[] { 1f, -1f }).reshape(1, 2);
 
+    /// <summary>The layer whose kernel the book learns: <c>nn.Conv2d(1, 1, kernel_size=(1, 2), bias=False)</c>.</summary>
+    public static TorchSharp.Modules.Conv2d KernelNet() => nn.Conv2d(1, 1, (1, 2), bias: false);
+
     /// <summary>
     /// The book's kernel learning: a bias-free 1×2 <c>nn.Conv2d</c> fitted to Y = corr2d(X, [1, −1]) by 10 steps of
     /// gradient descent on the summed squared error (lr 0.03) with the shared loop on <paramref name="device"/>;
@@ -62,7 +65,7 @@ public sealed class ConvolutionLayer : ISection
     public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(int steps = 10, double lr = 3e-2,
         Device? device = null, Checkpoint? checkpoint = null, ModelWeights? weights = null)
     {
-        var conv = nn.Conv2d(1, 1, (1, 2), bias: false);
+        var conv = KernelNet();
         var X = StripeImage().reshape(1, 1, 6, 8);
         var Y = Corr2d(StripeImage(), EdgeKernel()).reshape(1, 1, 6, 7);
         var trainer = new RegressionTrainer { Epochs = steps, Device = device ?? CPU, SumLoss = true, Checkpoint = checkpoint, Weights = weights };
