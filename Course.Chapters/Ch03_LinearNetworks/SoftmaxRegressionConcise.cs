@@ -1,8 +1,8 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
 using Course.Core.Training;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Course.Chapters.Ch03_LinearNetworks;

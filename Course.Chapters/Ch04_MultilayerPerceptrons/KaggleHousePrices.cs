@@ -34,7 +34,7 @@ public sealed class KaggleHousePrices : ISection
     {
         var (trainHeader, trainRows) = DataFrames.ReadCsv(store.Resolve(DataHub.KaggleHouseTrain));
         var (testHeader, testRows) = DataFrames.ReadCsv(store.Resolve(DataHub.KaggleHouseTest));
-        if (trainHeader[0] != "Id" || trainHeader[^1] != "SalePrice" || !testHeader.SequenceEqual(trainHeader[..^1]))
+        if (trainHeader[0] != "Id" || trainHeader[^1] != "SalePrice" || !testHeader.AsSpan().SequenceEqual(trainHeader.AsSpan(..^1)))
             throw new CourseException("The Kaggle house-price files do not have the expected columns (Id, 79 features, SalePrice).");
 
         var rows = trainRows.Select(r => r[1..^1]).Concat(testRows.Select(r => r[1..])).ToArray();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,7 +29,7 @@ public static class ModuleTree
         text.Append(Name(module));
         if (module is Linear linear)
         {
-            text.Append($"(in_features={linear.in_features}, out_features={linear.out_features}, bias={(linear.bias is null ? "False" : "True")})");
+            text.Append(CultureInfo.InvariantCulture, $"(in_features={linear.in_features}, out_features={linear.out_features}, bias={(linear.bias is null ? "False" : "True")})");
             return;
         }
         if (children.Length == 0)
@@ -39,7 +40,7 @@ public static class ModuleTree
         text.Append("(\n");
         foreach (var (name, child) in children)
         {
-            text.Append(' ', 2 * (depth + 1)).Append($"({name}): ");
+            text.Append(' ', 2 * (depth + 1)).Append(CultureInfo.InvariantCulture, $"({name}): ");
             Append(text, child, depth + 1);
             text.Append('\n');
         }

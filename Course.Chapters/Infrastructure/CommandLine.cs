@@ -55,7 +55,7 @@ public static class CommandLine
     {
         UsageException => (2, e.Message),
         CourseException => (1, e.Message),
-        RunInterrupted interrupted => (interrupted.ExitCode, e.Message),
+        RunInterruptedException interrupted => (interrupted.ExitCode, e.Message),
         OutOfMemoryException or InsufficientExecutionStackException =>
             (1, "The machine ran out of memory; try a smaller --batch-size, --resize or --limit."),
         IOException or UnauthorizedAccessException => (1, $"{Errors.FirstLine(e.Message)}; check the paths and the free space."),

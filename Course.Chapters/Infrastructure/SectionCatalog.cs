@@ -6,7 +6,7 @@ namespace Course.Chapters.Infrastructure;
 /// <summary>Every <see cref="ISection"/> in this assembly, in book order, found by its id or number.</summary>
 public static class SectionCatalog
 {
-    private static readonly Lazy<IReadOnlyList<(SectionAttribute Info, Type Type)>> Sections = new(Discover);
+    private static readonly Lazy<(SectionAttribute Info, Type Type)[]> Sections = new(Discover);
 
     /// <summary>All sections in book order.</summary>
     public static IReadOnlyList<SectionAttribute> All => Sections.Value.Select(s => s.Info).ToArray();
@@ -22,7 +22,7 @@ public static class SectionCatalog
         throw new CourseException($"There is no section '{idOrNumber}'; `course list` shows the ids and numbers there are.");
     }
 
-    private static IReadOnlyList<(SectionAttribute, Type)> Discover() =>
+    private static (SectionAttribute, Type)[] Discover() =>
         typeof(SectionCatalog).Assembly.GetTypes()
             .Where(t => typeof(ISection).IsAssignableFrom(t) && !t.IsAbstract)
             .Select(t => (t.GetCustomAttribute<SectionAttribute>() ?? throw new InvalidOperationException($"{t.Name} lacks [Section]."), t))

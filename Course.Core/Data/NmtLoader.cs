@@ -4,7 +4,7 @@ namespace Course.Core.Data;
 
 /// <summary>Shuffled minibatches of (X, X valid length, Y, Y valid length) for d2l's machine translation (9.5).</summary>
 public sealed class NmtLoader(Tensor source, Tensor sourceValid, Tensor target, Tensor targetValid, int batchSize, long seed)
-    : IEnumerable<(Tensor X, Tensor XValidLength, Tensor Y, Tensor YValidLength)>, IEpochOrder
+    : IEnumerable<(Tensor X, Tensor XValidLength, Tensor Y, Tensor YValidLength)>, IEpochOrder, IDisposable
 {
     private readonly Generator _generator = new(unchecked((ulong)seed));
 
@@ -29,4 +29,7 @@ public sealed class NmtLoader(Tensor source, Tensor sourceValid, Tensor target, 
     {
         for (int i = 0; i < epochs; i++) randperm(Count, generator: _generator).Dispose();
     }
+
+    /// <summary>Frees the loader's random generator.</summary>
+    public void Dispose() => _generator.Dispose();
 }

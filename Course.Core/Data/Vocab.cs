@@ -31,8 +31,8 @@ public sealed class Vocab
     /// <summary>The number of tokens, <c>&lt;unk&gt;</c> and reserved tokens included.</summary>
     public int Count => _idxToToken.Count;
 
-    /// <summary>The index of <c>&lt;unk&gt;</c>: 0.</summary>
-    public int Unk => 0;
+    /// <summary>The index of <c>&lt;unk&gt;</c>: 0 (d2l's <c>vocab.unk</c>).</summary>
+    public const int Unk = 0;
 
     /// <summary>The index of <paramref name="token"/>, or <see cref="Unk"/> for a token not in the vocabulary.</summary>
     public int this[string token] => _tokenToIdx.GetValueOrDefault(token, Unk);

@@ -33,10 +33,10 @@ public static class Interruption
     /// <summary>Forgets a request (for tests).</summary>
     public static void Clear() => _requested = null;
 
-    /// <summary>Throws <see cref="RunInterrupted"/> when a signal asked the run to stop; <paramref name="where"/> says where it stopped.</summary>
+    /// <summary>Throws <see cref="RunInterruptedException"/> when a signal asked the run to stop; <paramref name="where"/> says where it stopped.</summary>
     public static void ThrowIfRequested(Func<string> where)
     {
-        if (_requested is { } signal) throw new RunInterrupted(signal, where());
+        if (_requested is { } signal) throw new RunInterruptedException(signal, where());
     }
 
     private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable
@@ -49,7 +49,7 @@ public static class Interruption
 }
 
 /// <summary>A run stopped by SIGINT or SIGTERM: its sentence, and the exit code a shell expects (130 or 143).</summary>
-public sealed class RunInterrupted(PosixSignal signal, string where)
+public sealed class RunInterruptedException(PosixSignal signal, string where)
     : Exception($"Interrupted by {(signal == PosixSignal.SIGINT ? "Ctrl-C (SIGINT)" : "SIGTERM")} {where}; the run's output folder was removed.")
 {
     /// <summary>128 + the signal's number: 130 for SIGINT, 143 for SIGTERM.</summary>

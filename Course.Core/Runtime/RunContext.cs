@@ -1,5 +1,5 @@
-using Course.Core.Data;
 using System.Globalization;
+using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Training;
 using TorchSharp.Modules;

@@ -1,6 +1,6 @@
 using Course.Core.Data;
-using TorchSharp;
 using Course.Core.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Course.Core.Seq2Seq;

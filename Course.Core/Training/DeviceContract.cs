@@ -14,7 +14,7 @@ public static class DeviceContract
     private static readonly AsyncLocal<bool> StopAfterCheck = new();
 
     /// <summary>
-    /// Within the returned scope a training loop stops with <see cref="DeviceContractVerified"/> right after its first
+    /// Within the returned scope a training loop stops with <see cref="DeviceContractVerifiedException"/> right after its first
     /// check passes, before any kernel runs: the tests drive sections on TorchSharp's <c>meta</c> device this way.
     /// </summary>
     public static IDisposable StopAfterFirstCheck()
@@ -53,7 +53,7 @@ public static class DeviceContract
     /// <summary>Ends a first check: in a <see cref="StopAfterFirstCheck"/> scope, stops the run there.</summary>
     public static void Passed()
     {
-        if (StopAfterCheck.Value) throw new DeviceContractVerified();
+        if (StopAfterCheck.Value) throw new DeviceContractVerifiedException();
     }
 
     /// <summary>Whether <paramref name="tensor"/> lives on <paramref name="device"/> (<c>cuda</c> is <c>cuda:0</c>).</summary>
@@ -74,4 +74,4 @@ public static class DeviceContract
 }
 
 /// <summary>Thrown, inside <see cref="DeviceContract.StopAfterFirstCheck"/>, once a run's first device check has passed.</summary>
-public sealed class DeviceContractVerified() : Exception("The device contract held on the first step; the run stopped there as asked.");
+public sealed class DeviceContractVerifiedException() : Exception("The device contract held on the first step; the run stopped there as asked.");

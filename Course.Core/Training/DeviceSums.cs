@@ -26,7 +26,7 @@ public sealed class DeviceSums : IDisposable
     /// <summary>The sums on the host: the loop's one synchronisation point.</summary>
     public double[] Read()
     {
-        if (_sums.device_type == DeviceType.META) throw new MetaDeviceRead();
+        if (_sums.device_type == DeviceType.META) throw new MetaDeviceReadException();
         using var host = _sums.cpu();
         return host.data<double>().ToArray();
     }
@@ -42,4 +42,4 @@ public sealed class DeviceSums : IDisposable
 /// A run on TorchSharp's <c>meta</c> device (shapes, no data) reached the point where a loop reads its metrics: every
 /// step before it ran. The tests that train on <c>meta</c> stop here.
 /// </summary>
-public sealed class MetaDeviceRead() : InvalidOperationException("The meta device holds shapes, not values: the run stopped at its first read of a metric.");
+public sealed class MetaDeviceReadException() : InvalidOperationException("The meta device holds shapes, not values: the run stopped at its first read of a metric.");

@@ -59,7 +59,7 @@ public sealed class Chapter10Tests
         using var scope = NewDisposeScope();
         var (xTrain, yTrain) = NadarayaWatson.TrainingSet(50);
         var losses = NadarayaWatson.Train(new NWKernelRegression(), xTrain, yTrain, epochs: 5, lr: 0.5);
-        TestContext.Out.WriteLine($"losses {string.Join(", ", losses.Select(l => l.ToString("F3")))}");
+        TestContext.Out.WriteLine($"losses {string.Join(", ", losses.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         // The noise alone costs about 50 × 0.5² = 12.5; a kernel as wide as w < 1 gives scarcely more than the mean, over 30.
         Assert.That(losses[0], Is.GreaterThan(30));
         Assert.That(losses[^1], Is.LessThan(25));

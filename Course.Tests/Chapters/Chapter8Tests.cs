@@ -17,7 +17,7 @@ public sealed class Chapter8Tests
         var vocab = new Vocab(["b", "a", "c", "a", "b", "a", "d"], minFreq: 2, reservedTokens: ["<pad>"]);
         Assert.That(vocab.ToTokens(Enumerable.Range(0, vocab.Count)), Is.EqualTo(new[] { "<unk>", "<pad>", "a", "b" }));
         Assert.That(vocab["a"], Is.EqualTo(2));
-        Assert.That(vocab["zzz"], Is.EqualTo(vocab.Unk).And.EqualTo(0));
+        Assert.That(vocab["zzz"], Is.EqualTo(Vocab.Unk).And.EqualTo(0));
         Assert.That(vocab.TokenFreqs.Select(kv => (kv.Key, kv.Value)), Is.EqualTo(new[] { ("a", 3), ("b", 2), ("c", 1), ("d", 1) }));
         Assert.That(vocab.ToTokens(vocab.ToIndices(["b", "a", "<pad>"])), Is.EqualTo(new[] { "b", "a", "<pad>" }));
     }

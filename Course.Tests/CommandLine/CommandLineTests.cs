@@ -58,11 +58,11 @@ public sealed class CommandLineTests
         Assert.That(code, Is.Zero);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options"));
-        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ")), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("lenet ")), Does.EndWith(" epochs batch-size lr limit checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("resnet ")), Does.EndWith(" epochs batch-size lr limit resize checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("conv-layer ")), Does.EndWith(" epochs lr checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("ndarray ")), Does.EndWith(" –"));
+        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ", StringComparison.Ordinal)), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("lenet ", StringComparison.Ordinal)), Does.EndWith(" epochs batch-size lr limit checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("resnet ", StringComparison.Ordinal)), Does.EndWith(" epochs batch-size lr limit resize checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("conv-layer ", StringComparison.Ordinal)), Does.EndWith(" epochs lr checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("ndarray ", StringComparison.Ordinal)), Does.EndWith(" –"));
     }
 
     [TestCase("rnn-scratch", "--limit", "5", "--resize", "3",

@@ -94,14 +94,14 @@ public sealed class InterviewConvolutionTests
     {
         using var scope = NewDisposeScope();
         foreach (long cin in new long[] { 1, 3, 8 })
-        foreach (long cout in new long[] { 2, 5 })
-        foreach (var (kh, kw) in new (long, long)[] { (1, 1), (3, 3), (3, 5), (7, 2) })
-        foreach (bool bias in new[] { true, false })
-        {
-            var conv = nn.Conv2d(cin, cout, (kh, kw), bias: bias);
-            Assert.That(ParameterCount(conv), Is.EqualTo(cin * cout * kh * kw + (bias ? cout : 0)), $"{cin}→{cout}, {kh}×{kw}, bias {bias}");
-            Assert.That(conv.weight!.shape, Is.EqualTo(new[] { cout, cin, kh, kw }));
-        }
+            foreach (long cout in new long[] { 2, 5 })
+                foreach (var (kh, kw) in new (long, long)[] { (1, 1), (3, 3), (3, 5), (7, 2) })
+                    foreach (bool bias in new[] { true, false })
+                    {
+                        var conv = nn.Conv2d(cin, cout, (kh, kw), bias: bias);
+                        Assert.That(ParameterCount(conv), Is.EqualTo(cin * cout * kh * kw + (bias ? cout : 0)), $"{cin}→{cout}, {kh}×{kw}, bias {bias}");
+                        Assert.That(conv.weight!.shape, Is.EqualTo(new[] { cout, cin, kh, kw }));
+                    }
     }
 
     [Test]
@@ -110,17 +110,17 @@ public sealed class InterviewConvolutionTests
         using var scope = NewDisposeScope();
         int checkedCases = 0, fractional = 0;
         foreach (long m in new long[] { 5, 7, 8, 13, 28 })
-        foreach (long n in new long[] { 1, 2, 3, 5 })
-        foreach (long p in new long[] { 0, 1, 2 })
-        foreach (long s in new long[] { 1, 2, 3 })
-        {
-            if (n > m + 2 * p) continue;
-            var conv = nn.Conv2d(1, 1, n, stride: s, padding: p, bias: false);
-            long size = conv.call(zeros(1, 1, m, m)).shape[2];
-            Assert.That(size, Is.EqualTo((m - n + 2 * p) / s + 1), $"M {m}, N {n}, P {p}, S {s}"); // integer division = floor
-            if ((m - n + 2 * p) % s != 0) fractional++;
-            checkedCases++;
-        }
+            foreach (long n in new long[] { 1, 2, 3, 5 })
+                foreach (long p in new long[] { 0, 1, 2 })
+                    foreach (long s in new long[] { 1, 2, 3 })
+                    {
+                        if (n > m + 2 * p) continue;
+                        var conv = nn.Conv2d(1, 1, n, stride: s, padding: p, bias: false);
+                        long size = conv.call(zeros(1, 1, m, m)).shape[2];
+                        Assert.That(size, Is.EqualTo((m - n + 2 * p) / s + 1), $"M {m}, N {n}, P {p}, S {s}"); // integer division = floor
+                        if ((m - n + 2 * p) % s != 0) fractional++;
+                        checkedCases++;
+                    }
         Assert.That(checkedCases, Is.GreaterThan(150));
         Assert.That(fractional, Is.GreaterThan(0), "cases where (M − N + 2P)/S is not whole: the formula needs a floor");
     }
@@ -731,8 +731,8 @@ public sealed class InterviewClusteringTests
             var classes = Enumerable.Range(0, 40).Select(_ => random.Next(3)).ToArray();
             long agree = 0, pairs = 0;
             for (int i = 0; i < 40; i++)
-            for (int j = i + 1; j < 40; j++, pairs++)
-                if ((clusters[i] == clusters[j]) == (classes[i] == classes[j])) agree++;
+                for (int j = i + 1; j < 40; j++, pairs++)
+                    if ((clusters[i] == clusters[j]) == (classes[i] == classes[j])) agree++;
             Assert.That(ClusteringMetrics.RandIndex(clusters, classes), Is.EqualTo((double)agree / pairs).Within(1e-12));
         }
     }
@@ -779,9 +779,9 @@ public sealed class InterviewNumericsTests
         var c = new double[m * p];
         long multiplications = 0;
         for (int i = 0; i < m; i++)
-        for (int k = 0; k < p; k++)
-        for (int j = 0; j < n; j++, multiplications++)
-            c[i * p + k] += av[i * n + j] * bv[j * p + k];
+            for (int k = 0; k < p; k++)
+                for (int j = 0; j < n; j++, multiplications++)
+                    c[i * p + k] += av[i * n + j] * bv[j * p + k];
         Assert.That(multiplications, Is.EqualTo(m * n * p));
         Assert.That(tensor(c).view(m, p).allclose(matmul(a, b)));
     }

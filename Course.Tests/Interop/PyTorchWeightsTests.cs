@@ -59,7 +59,10 @@ public sealed class PyTorchWeightsTests
         Assert.That(e.Message, Does.Not.Contain("\n"));
         return System.Text.RegularExpressions.Regex.Match(e.Message, fault switch
         {
-            "missing" => "lack '[^']*'", "extra" => "hold '[^']*'", "shape" => @"'0.weight' is \[[^\]]*\]", _ => "'0.weight' is [A-Za-z0-9]*",
+            "missing" => "lack '[^']*'",
+            "extra" => "hold '[^']*'",
+            "shape" => @"'0.weight' is \[[^\]]*\]",
+            _ => "'0.weight' is [A-Za-z0-9]*",
         }).Value;
     }
 

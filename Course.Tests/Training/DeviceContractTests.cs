@@ -48,7 +48,7 @@ public sealed class DeviceContractTests
         var section = SectionCatalog.Find(id).Section;
         using var ctx = MetaRun(id);
         using var stop = DeviceContract.StopAfterFirstCheck();
-        Assert.Throws<DeviceContractVerified>(() => section.Run(ctx));
+        Assert.Throws<DeviceContractVerifiedException>(() => section.Run(ctx));
     }
 
     [TestCaseSource(nameof(MetaTrainableSections))]
@@ -56,7 +56,7 @@ public sealed class DeviceContractTests
     {
         var section = SectionCatalog.Find(id).Section;
         using var ctx = MetaRun(id);
-        Assert.Throws<MetaDeviceRead>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
+        Assert.Throws<MetaDeviceReadException>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
     }
 
     [TestCaseSource(nameof(TrainingSections)), Category("Cuda")]
@@ -101,7 +101,7 @@ public sealed class DeviceContractTests
         var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
         IUpdater? built = null;
         var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
-        Assert.Throws<MetaDeviceRead>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), model => built = Updaters.ScratchSgd(0.1)(model), data));
+        Assert.Throws<MetaDeviceReadException>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), model => built = Updaters.ScratchSgd(0.1)(model), data));
         Assert.That(built!.Parameters.All(p => p.device_type == DeviceType.META));
         Assert.That(net.parameters().All(p => p.device_type == DeviceType.META));
     }
