@@ -1,5 +1,6 @@
 using Course.Core.Runtime;
 using Course.Core.Training;
+using Course.Exercises.Training;
 using NUnit.Framework;
 using TorchSharp;
 using TorchSharp.Modules;
