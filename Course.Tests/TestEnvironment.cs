@@ -36,6 +36,17 @@ public sealed class TestEnvironment
         }
     }
 
+    /// <summary>The checkout's root folder (the one holding Course.sln), found upwards from the test assembly.</summary>
+    public static string RepositoryRoot
+    {
+        get
+        {
+            for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Course.sln"))) return dir.FullName;
+            throw new InvalidOperationException($"No Course.sln above {TestContext.CurrentContext.TestDirectory}.");
+        }
+    }
+
     /// <summary>A fresh empty folder under the temporary folder.</summary>
     public static string TempFolder()
     {
