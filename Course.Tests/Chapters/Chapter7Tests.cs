@@ -11,7 +11,7 @@ namespace Course.Tests.Chapters;
 
 /// <summary>
 /// Chapter 7: every network's layer-by-layer shapes against the book's printed tables, the blocks' shape anchors of
-/// REFERENCE.md, the scratch batch normalization against <c>nn.BatchNorm1d/2d</c>, the smallest inputs each network
+/// docs/parity.md, the scratch batch normalization against <c>nn.BatchNorm1d/2d</c>, the smallest inputs each network
 /// takes, and short seeded runs on Fashion-MNIST that prove learning.
 /// </summary>
 public sealed class Chapter7Tests
