@@ -4,35 +4,76 @@ using NUnit.Framework;
 
 namespace Course.Tests;
 
-/// <summary>One intra-op thread for every test (libtorch's spinning threads slow a shared 2-core machine down).</summary>
+/// <summary>
+/// The run's environment: one intra-op thread for every test (libtorch's spinning threads slow a shared 2-core machine
+/// down), and the data sets, found as the app finds them. Tests that need data and cannot have it are ignored, and the
+/// run's summary says how many, once.
+/// </summary>
 [SetUpFixture]
 public sealed class TestEnvironment
 {
+    private static readonly Lazy<(string? Folder, string Reason)> Found = new(FindData);
+    private static int _leftOut;
+
     [OneTimeSetUp]
     public void SetUp() => TorchSetup.SetThreads(1);
 
-    /// <summary>The shared data copies: COURSE_DATA, else ../shared/data beside the checkout. Never downloads.</summary>
-    public static DataStore Data
+    /// <summary>
+    /// Says once, after the last test, how many tests were left out for want of data. It goes to the error stream:
+    /// NUnit's adapter shows that one in <c>dotnet test</c>'s summary at every verbosity, and Progress at none.
+    /// </summary>
+    [OneTimeTearDown]
+    public void TearDown()
+    {
+        if (_leftOut > 0)
+            TestContext.Error.WriteLine($"{_leftOut} tests were skipped: no data (set {DataStore.EnvironmentVariable}, or allow downloads into data/ by leaving {DataStore.OfflineVariable} unset). {Found.Value.Reason}.");
+    }
+
+    /// <summary>The data sets, verified: see <see cref="DataRoot"/>. Never downloads (that happened, if it could, on first use).</summary>
+    public static DataStore Data => new([DataRoot], DataRoot, allowDownload: false);
+
+    /// <summary>
+    /// The folder that holds every data set: <c>COURSE_DATA</c> when it is set, else the checkout's <c>data/</c>. On first
+    /// use each data set is found there and verified, or downloaded there (<c>course data</c>'s work) unless
+    /// <c>COURSE_OFFLINE</c> is on. When that fails, the calling test is ignored and counted. Debian's data folder is not
+    /// searched, so that this one folder can stand for all of them (as <c>--data-dir</c> or a child's <c>COURSE_DATA</c>).
+    /// </summary>
+    public static string DataRoot
     {
         get
         {
-            string root = DataRoot ?? throw new IgnoreException("No data folder: set COURSE_DATA to the shared data copies.");
-            return new DataStore([root], Path.Combine(Path.GetTempPath(), "course-tests-downloads"), allowDownload: false);
+            if (Found.Value.Folder is { } folder) return folder;
+            Interlocked.Increment(ref _leftOut);
+            throw new IgnoreException($"No data: {Found.Value.Reason}");
         }
     }
 
-    /// <summary>The folder of the shared data copies, or null.</summary>
-    public static string? DataRoot
+    private static (string?, string) FindData()
+    {
+        string folder = Environment.GetEnvironmentVariable(DataStore.EnvironmentVariable) is { Length: > 0 } env
+            ? Path.GetFullPath(env)
+            : Path.Combine(RepositoryRoot, "data");
+        var store = new DataStore([folder], folder, !Switches.IsOn(Environment.GetEnvironmentVariable(DataStore.OfflineVariable)));
+        try
+        {
+            foreach (var file in DataHub.Files) store.Resolve(file);
+            foreach (var archive in DataHub.Archives) store.ResolveFolder(archive);
+            return (folder, "");
+        }
+        catch (Exception e) when (e is CourseException or IOException or HttpRequestException or UnauthorizedAccessException)
+        {
+            return (null, e.Message.TrimEnd('.'));
+        }
+    }
+
+    /// <summary>The checkout's root folder (the one holding Course.sln), found upwards from the test assembly.</summary>
+    public static string RepositoryRoot
     {
         get
         {
-            if (Environment.GetEnvironmentVariable(DataStore.EnvironmentVariable) is { Length: > 0 } env) return env;
             for (var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory); dir is not null; dir = dir.Parent)
-            {
-                string candidate = Path.Combine(dir.FullName, "..", "shared", "data");
-                if (File.Exists(Path.Combine(dir.FullName, "Course.sln")) && Directory.Exists(candidate)) return Path.GetFullPath(candidate);
-            }
-            return null;
+                if (File.Exists(Path.Combine(dir.FullName, "Course.sln"))) return dir.FullName;
+            throw new InvalidOperationException($"No Course.sln above {TestContext.CurrentContext.TestDirectory}.");
         }
     }
 
@@ -44,7 +85,7 @@ public sealed class TestEnvironment
         return path;
     }
 
-    /// <summary>Run options for tests: one thread, CPU, outputs in a temporary folder, data from the shared copies.</summary>
+    /// <summary>Run options for tests: one thread, CPU, outputs in a temporary folder, data from <see cref="DataRoot"/>.</summary>
     public static RunOptions Options(int? epochs = null, int? limit = null) => new()
     {
         Epochs = epochs,

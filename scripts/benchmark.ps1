@@ -9,8 +9,7 @@ param([int]$Repetitions = 3, [int]$Threads = [Environment]::ProcessorCount)
 $ErrorActionPreference = 'Stop'
 Set-Location (Split-Path -Parent $PSScriptRoot)
 if (-not $env:COURSE_DATA) {
-    $shared = Join-Path '..' (Join-Path 'shared' 'data')
-    $env:COURSE_DATA = if (Test-Path $shared) { (Resolve-Path $shared).Path } else { 'data' }
+    $env:COURSE_DATA = 'data'
 }
 $inv = [Globalization.CultureInfo]::InvariantCulture
 function Format-Inv([string]$format) { [string]::Format($inv, $format, [object[]]$args) }

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 reps="${1:-3}"
 threads="${2:-$(nproc)}"
-export COURSE_DATA="${COURSE_DATA:-$(cd ../shared/data 2>/dev/null && pwd || echo data)}"
+export COURSE_DATA="${COURSE_DATA:-data}"
 
 dotnet build Course.Chapters -c Release -v quiet -nologo >/dev/null
 course="Course.Chapters/bin/Release/net10.0/course"

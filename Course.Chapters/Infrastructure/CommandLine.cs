@@ -6,7 +6,7 @@ using Course.Core.Runtime;
 
 namespace Course.Chapters.Infrastructure;
 
-/// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c> and <c>data</c> (DESIGN.md).</summary>
+/// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c> and <c>data</c> (ARCHITECTURE.md, "How a section runs").</summary>
 public static class CommandLine
 {
     private static readonly (SectionOptions Option, string Name)[] OptionNames =

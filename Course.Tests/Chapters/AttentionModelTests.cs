@@ -185,6 +185,7 @@ public sealed class AttentionModelTests
 
     [TestCase("bahdanau")]
     [TestCase("transformer")]
+    [Category("Slow")]
     public void AttentionModelsLearnToTranslate(string model)
     {
         manual_seed(48);

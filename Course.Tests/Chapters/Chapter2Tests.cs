@@ -51,7 +51,7 @@ public sealed class Chapter2Tests
     }
 
     [Test]
-    public void GradientsOfTheNotes()
+    public void AutogradGivesTheNotesGradients()
     {
         using var x = arange(4.0f);
         Assert.That(Values(Autograd.GradientOfTwiceSquaredNorm(x)), Is.EqualTo(new float[] { 0, 4, 8, 12 }));

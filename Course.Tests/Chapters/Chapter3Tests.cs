@@ -23,11 +23,12 @@ public sealed class Chapter3Tests
     }
 
     [Test]
-    public void TheSameSeedGivesTheSameLosses() =>
+    public void LinregScratchGivesTheSameLossesForTheSameSeed() =>
         Assert.That(Run("linreg-scratch")["loss"], Is.EqualTo(Run("linreg-scratch")["loss"]));
 
     [TestCase("softmax-concise")]
     [TestCase("softmax-scratch")]
+    [Category("Slow")]
     public void SoftmaxRegressionReachesTheBooksAccuracy(string id)
     {
         var metrics = Run(id);

@@ -39,6 +39,7 @@ public sealed class Chapter4Tests
 
     [TestCase("mlp-scratch")]
     [TestCase("mlp-concise")]
+    [Category("Slow")]
     public void MlpsLearnFashionMnist(string id)
     {
         // The book's 10 epochs reach 0.85 (see the closing note); two epochs already prove learning.
@@ -152,6 +153,7 @@ public sealed class KaggleHouseTests
     }
 
     [Test]
+    [Category("Slow")]
     public void TheBooksRunValidatesAtTheBooksErrorAndWritesASubmission()
     {
         var result = SectionRunner.Run("kaggle-house", TestEnvironment.Options(), TextWriter.Null);

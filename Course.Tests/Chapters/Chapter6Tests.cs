@@ -111,6 +111,7 @@ public sealed class Chapter6Tests
     }
 
     [Test]
+    [Category("Slow")]
     public void LeNetLearnsFashionMnist()
     {
         // The book's 10 epochs reach test accuracy 0.779 (Course: 0.815); the sigmoid LeNet starts slowly, and two

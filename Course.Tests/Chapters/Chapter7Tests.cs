@@ -11,7 +11,7 @@ namespace Course.Tests.Chapters;
 
 /// <summary>
 /// Chapter 7: every network's layer-by-layer shapes against the book's printed tables, the blocks' shape anchors of
-/// REFERENCE.md, the scratch batch normalization against <c>nn.BatchNorm1d/2d</c>, the smallest inputs each network
+/// docs/parity.md, the scratch batch normalization against <c>nn.BatchNorm1d/2d</c>, the smallest inputs each network
 /// takes, and short seeded runs on Fashion-MNIST that prove learning.
 /// </summary>
 public sealed class Chapter7Tests
@@ -375,6 +375,7 @@ public sealed class Chapter7Tests
     // ---- Learning on Fashion-MNIST -----------------------------------------------------------------------------
 
     [Test]
+    [Category("Slow")]
     public void BatchNormLeNetLearnsFashionMnistAndTheScratchLayerTrainsLikeTorchs()
     {
         // Three epochs on 6000 images (70 steps at the book's batch 256 and lr 1.0): seeds 1–4 give train accuracy
@@ -391,6 +392,7 @@ public sealed class Chapter7Tests
     }
 
     [Test]
+    [Category("Slow")]
     public void ResNetLearnsFashionMnistAt28()
     {
         // One epoch on 3000 images at batch 64 (47 steps): seeds 1–3 and 42 give train accuracy 0.57–0.60 and test
@@ -405,6 +407,7 @@ public sealed class Chapter7Tests
     [TestCase("nin", NiN.MinimumInput)]
     [TestCase("googlenet", 28)]
     [TestCase("densenet", 32)]
+    [Category("Slow")]
     public void TheBigNetworksRunAtASmallResize(string id, int resize)
     {
         // Stands in for the section smoke test, which would take 35–130 s per network at the book's resolution.

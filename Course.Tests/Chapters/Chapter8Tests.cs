@@ -143,6 +143,7 @@ public sealed class RecurrentNetworkTests
     }
 
     [Test]
+    [Category("Slow")]
     public void AnRnnLanguageModelLearns()
     {
         manual_seed(12);

@@ -78,6 +78,7 @@ public sealed class Chapter9Tests
     }
 
     [Test]
+    [Category("Slow")]
     public void AGruLanguageModelLearns()
     {
         manual_seed(23);
@@ -190,6 +191,7 @@ public sealed class Seq2SeqModelTests
     }
 
     [Test]
+    [Category("Slow")]
     public void Seq2SeqLearnsToTranslateAndBeamOfOneIsGreedy()
     {
         manual_seed(33);

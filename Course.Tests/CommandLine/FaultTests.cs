@@ -63,7 +63,7 @@ public sealed class FaultTests
         string outDir = TestEnvironment.TempFolder();
         string file = AFile();
         string[] given = [.. args.Select(a => a == "{file}" ? file : a), "--out", outDir];
-        if (args[0] == "run" && !args.Contains("--data-dir")) given = [.. given, "--data-dir", TestEnvironment.DataRoot!];
+        if (args[0] == "run" && !args.Contains("--data-dir")) given = [.. given, "--data-dir", TestEnvironment.DataRoot];
         var (code, _, error) = Finish(Start(given)); // the real program: an exception nothing catches would show here
         Assert.That(code, Is.EqualTo(exitCode), error);
         AssertOneSentence(error, expected);

@@ -11,7 +11,7 @@ namespace Course.Tests.Data;
 public sealed class DataStoreTests
 {
     private static string SharedCopy(RemoteFile file) =>
-        TestEnvironment.Data.Locate(file) ?? throw new IgnoreException($"{file.RelativePath} is not in the shared data.");
+        TestEnvironment.Data.Locate(file) ?? throw new IgnoreException($"{file.RelativePath} is not in the data folder.");
 
     [Test]
     public void SharedCopiesPassTheirChecksums()
@@ -37,7 +37,7 @@ public sealed class DataStoreTests
         string first = TestEnvironment.TempFolder();
         string copy = Path.Combine(first, DataHub.TimeMachine.RelativePath);
         File.Copy(SharedCopy(DataHub.TimeMachine), copy);
-        var store = new DataStore([first, TestEnvironment.DataRoot!], first, allowDownload: false);
+        var store = new DataStore([first, TestEnvironment.DataRoot], first, allowDownload: false);
         Assert.That(store.Resolve(DataHub.TimeMachine), Is.EqualTo(copy));
     }
 

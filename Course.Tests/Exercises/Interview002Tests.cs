@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace Course.Tests.Exercises;
 
-// The interview questions of seeds/002 ("PyTorch面试题面经"): fine-tuning, optimizers and their parameter groups,
+// The interview questions of the notes' question set 002 ("PyTorch面试题面经"): fine-tuning, optimizers and their parameter groups,
 // building blocks (Sequential, ModuleList, LSTM, Embedding), nn.functional, custom autograd functions, data loading.
 // The index (README.md, "002 and 003") maps every question to its test.
 

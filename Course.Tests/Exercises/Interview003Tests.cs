@@ -1,5 +1,6 @@
 using Course.Core.Runtime;
 using Course.Core.Training;
+using Course.Exercises.Training;
 using NUnit.Framework;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -7,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace Course.Tests.Exercises;
 
-// The interview questions of seeds/003: saving and resuming, convolution arithmetic, initialisation, tensors,
+// The interview questions of the notes' question set 003: saving and resuming, convolution arithmetic, initialisation, tensors,
 // losses (BCE, KL, focal), classification and clustering metrics, k-means, and the optimizers from scratch.
 // The index (README.md, "002 and 003") maps every question to its test and records where the notes are wrong.
 

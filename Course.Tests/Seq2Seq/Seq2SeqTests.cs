@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 
 namespace Course.Tests.Seq2Seq;
 
-/// <summary>9.7: <c>sequence_mask</c>, the masked loss and BLEU against REFERENCE.md's and hand-checked values.</summary>
+/// <summary>9.7: <c>sequence_mask</c>, the masked loss and BLEU against the book's (docs/parity.md) and hand-checked values.</summary>
 public sealed class MaskingAndBleuTests
 {
     [Test]

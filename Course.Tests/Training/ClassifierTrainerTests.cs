@@ -66,6 +66,7 @@ public sealed class ClassifierTrainerTests
     }
 
     [Test]
+    [Category("Slow")]
     public void NativeMemoryStaysFlatForAConvolutionalNet()
     {
         // LeNet's activations and gradients are about 10 MB per batch of 256; a leak would add hundreds of MB.

@@ -7,18 +7,18 @@ using Timer = Course.Core.Training.Timer;
 
 namespace Course.Tests.Training;
 
-public sealed class AccumulatorTests
+/// <summary>3.6: <see cref="DeviceSums"/>, d2l's <c>Accumulator</c> kept on the training device.</summary>
+public sealed class DeviceSumsTests
 {
     [Test]
-    public void AddsResetsAndIndexes()
+    public void AddsReadsAndResets()
     {
-        var metric = new Accumulator(3);
-        metric.Add(1, 2, 3);
-        metric.Add(0.5, 0, 1);
-        Assert.That(new[] { metric[0], metric[1], metric[2] }, Is.EqualTo(new[] { 1.5, 2, 4 }));
-        metric.Reset();
-        Assert.That(metric[2], Is.Zero);
-        Assert.That(() => metric.Add(1), Throws.ArgumentException);
+        using var sums = new DeviceSums(3, CPU);
+        sums.Add(tensor(1.0), tensor(2f), tensor(3L));
+        sums.Add(tensor(0.5), tensor(0f), tensor(1L));
+        Assert.That(sums.Read(), Is.EqualTo(new[] { 1.5, 2, 4 }));
+        sums.Reset();
+        Assert.That(sums.Read(), Is.All.Zero);
     }
 }
 

@@ -1,10 +1,11 @@
 using Course.Core.Data;
 using Course.Core.Runtime;
-using Course.Core.Vision;
+using Course.Exercises.Data;
+using Course.Exercises.Vision;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Course.Tests.Data;
+namespace Course.Tests.Exercises;
 
 public sealed class Cifar10Tests
 {

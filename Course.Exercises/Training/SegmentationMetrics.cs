@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>
 /// Semantic-segmentation metrics on label maps of any shape (e.g. (N, H, W) or (H, W)): the confusion matrix, each

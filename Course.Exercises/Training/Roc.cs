@@ -1,4 +1,4 @@
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>
 /// The ROC curve of a binary scorer (false-positive rate against true-positive rate as the threshold falls) and the

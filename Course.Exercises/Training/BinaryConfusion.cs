@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>
 /// The confusion matrix of a binary classifier (true and false positives and negatives) and the metrics read from

@@ -1,8 +1,8 @@
-using Course.Core.Vision;
+using Course.Exercises.Vision;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Course.Tests.Vision;
+namespace Course.Tests.Exercises;
 
 public sealed class TransformsTests
 {

@@ -1,8 +1,8 @@
-using Course.Core.Training;
+using Course.Exercises.Training;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Course.Tests.Training;
+namespace Course.Tests.Exercises;
 
 public sealed class SegmentationMetricsTests
 {

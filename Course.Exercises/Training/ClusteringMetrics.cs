@@ -1,4 +1,4 @@
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>External measures of a clustering against known classes: purity and the Rand index.</summary>
 public static class ClusteringMetrics

@@ -1,8 +1,9 @@
+using Course.Core.Data;
 using Course.Core.Runtime;
-using Course.Core.Vision;
+using Course.Exercises.Vision;
 using static TorchSharp.torch;
 
-namespace Course.Core.Data;
+namespace Course.Exercises.Data;
 
 /// <summary>
 /// CIFAR-10 in its binary format (<c>cifar-10-binary.tar.gz</c> from https://www.cs.toronto.edu/~kriz/cifar.html,

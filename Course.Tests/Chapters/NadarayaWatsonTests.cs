@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Course.Tests.Chapters;
 
 /// <summary>10.2: Nadaraya–Watson attention pooling, nonparametric and with a learned kernel width.</summary>
-public sealed class Chapter10Tests
+public sealed class NadarayaWatsonTests
 {
     [Test]
     public void GaussianAttentionWeightsAreDistributionsPeakingAtTheNearestKey()

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Course.Core.Vision;
+namespace Course.Exercises.Vision;
 
 /// <summary>
 /// An image transform, as in torchvision's <c>transforms</c> module (used by d2l from 3.5 on): a function from a

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>
 /// k-means clustering (Lloyd's algorithm): assign every point to its nearest centroid, move every centroid to the

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace Course.Core.Training;
+namespace Course.Exercises.Training;
 
 /// <summary>
 /// The focal loss of Lin et al., "Focal Loss for Dense Object Detection" (2017), for binary targets and raw scores
