@@ -23,4 +23,15 @@ public sealed class SectionAttribute(string id, string number, string title) : A
     /// the others, and reading one throws.
     /// </summary>
     public SectionOptions Options { get; init; } = SectionOptions.None;
+
+    /// <summary>
+    /// Whether the section trains a convolutional network (6.6, chapter 7), whose large operations gain from libtorch's
+    /// intra-op threads: without <c>--threads</c> it gets one per core. Every other section gets one thread, as its
+    /// operations are too small to share: on 2 cores, 2 threads run softmax regression, the MLP, the RNN and seq2seq
+    /// 10–60% slower than 1, and LeNet and BN-LeNet 12–26% faster (scripts/speed-vs-pytorch.sh, README "Speed").
+    /// </summary>
+    public bool Convolutional { get; init; }
+
+    /// <summary>The intra-op threads a run of this section gets without <c>--threads</c>.</summary>
+    public int DefaultThreads => Convolutional ? Environment.ProcessorCount : 1;
 }

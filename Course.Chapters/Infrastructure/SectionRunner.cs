@@ -18,7 +18,7 @@ public static class SectionRunner
         RefuseUndeclared(info, options);
         output ??= Console.Out;
         var wall = Stopwatch.StartNew();
-        using var ctx = new RunContext(options, info.Id, output, declared: info.Options);
+        using var ctx = new RunContext(options, info.Id, output, declared: info.Options, defaultThreads: info.DefaultThreads);
         section.Run(ctx);
         var result = new RunResult
         {
@@ -28,7 +28,7 @@ public static class SectionRunner
             Metrics = new Dictionary<string, double>(ctx.Metrics),
             Hyperparameters = new Dictionary<string, object>(ctx.Hyperparameters),
             Device = Devices.Describe(ctx.Device),
-            Threads = options.Threads,
+            Threads = ctx.Threads,
             Seed = options.Seed,
             PeakMemoryMb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, 1),
             WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 3),

@@ -21,17 +21,19 @@ public sealed class RunContext : IDisposable
     /// <summary>
     /// Sets threads and seeds, resolves the device (or takes <paramref name="device"/>, e.g. TorchSharp's <c>meta</c>
     /// device in the tests) and creates the (partial) output folder. The section may read only the options in
-    /// <paramref name="declared"/>; reading another throws <see cref="InvalidOperationException"/>.
+    /// <paramref name="declared"/>; reading another throws <see cref="InvalidOperationException"/>. Without
+    /// <c>--threads</c> libtorch gets <paramref name="defaultThreads"/> intra-op threads.
     /// </summary>
     public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null,
-        SectionOptions declared = SectionOptions.All, Device? device = null)
+        SectionOptions declared = SectionOptions.All, Device? device = null, int defaultThreads = 1)
     {
         options.Validate();
         Options = options with { Readable = declared };
         Out = output ?? Console.Out;
-        TorchSetup.SetThreads(options.Threads);
-        if (options.Threads > Environment.ProcessorCount)
-            Out.WriteLine($"note: --threads {options.Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
+        Threads = options.Threads ?? defaultThreads;
+        TorchSetup.SetThreads(Threads);
+        if (Threads > Environment.ProcessorCount)
+            Out.WriteLine($"note: --threads {Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
         Random = TorchSetup.Seed(options.Seed);
         Device = device ?? Devices.Resolve(options.Device);
         Data = data ?? new DataStore(options.DataDir);
@@ -53,6 +55,9 @@ public sealed class RunContext : IDisposable
 
     /// <summary>The section's id.</summary>
     public string Id { get; }
+
+    /// <summary>libtorch's intra-op threads for this run: <c>--threads</c>, or the section's default.</summary>
+    public int Threads { get; }
 
     /// <summary>The run's options; reading a <see cref="SectionOptions"/> one the section did not declare throws.</summary>
     public RunOptions Options { get; }

@@ -22,8 +22,8 @@ public sealed record RunOptions
     /// <summary>Seed for torch and every .NET <see cref="Random"/>.</summary>
     public long Seed { get; init; } = 42;
 
-    /// <summary>libtorch intra-op threads.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>libtorch intra-op threads; null for the section's default (<see cref="RunContext.Threads"/>).</summary>
+    public int? Threads { get; init; }
 
     /// <summary>Image side length images are resized to; null for the book's.</summary>
     public int? Resize { get => Read(SectionOptions.Resize, field); init; }
@@ -67,7 +67,7 @@ public sealed record RunOptions
         if (BatchSize is <= 0) throw new CourseException($"--batch-size must be a positive whole number, not {BatchSize}.");
         if (LearningRate is { } lr && (!double.IsFinite(lr) || lr <= 0))
             throw new CourseException($"--lr must be a positive finite number, not {lr}.");
-        if (Threads < 1) throw new CourseException($"--threads must be at least 1, not {Threads}.");
+        if (Threads is < 1) throw new CourseException($"--threads must be at least 1, not {Threads}.");
         if (Resize is <= 0) throw new CourseException($"--resize must be a positive number of pixels, not {Resize}.");
         if (Limit is <= 0) throw new CourseException($"--limit must be a positive whole number, not {Limit}.");
         if (DataDir is { } file && File.Exists(file)) throw new CourseException($"--data-dir '{file}' is a file; give the folder that holds the data sets.");

@@ -44,6 +44,16 @@ public sealed class CommandLineTests
     }
 
     [Test]
+    public void WithoutThreadsTheConvolutionalNetworksGetOnePerCoreAndTheRestOne()
+    {
+        Assert.That(SectionCatalog.All.Where(s => s.Convolutional).Select(s => s.Number).Distinct(),
+            Is.EquivalentTo(new[] { "6.6", "7.1", "7.2", "7.3", "7.4", "7.5", "7.6", "7.7" }));
+        Assert.That(SectionCatalog.All.Single(s => s.Id == "lenet").DefaultThreads, Is.EqualTo(Environment.ProcessorCount));
+        var result = SectionRunner.Run("ndarray", TestEnvironment.Options() with { Threads = null }, TextWriter.Null);
+        Assert.That(result.Threads, Is.EqualTo(1), "a section of small operations runs on one thread");
+    }
+
+    [Test]
     public void ListShowsEverySection()
     {
         var (code, output, _) = Invoke("list");
