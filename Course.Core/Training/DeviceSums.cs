@@ -10,32 +10,38 @@ namespace Course.Core.Training;
 /// </summary>
 public sealed class DeviceSums : IDisposable
 {
-    private readonly Tensor _sums;
+    private readonly Tensor[] _sums;
 
     /// <summary><paramref name="n"/> sums, in float64, on <paramref name="device"/>.</summary>
-    public DeviceSums(int n, Device device) => _sums = zeros(n, dtype: float64, device: device);
+    public DeviceSums(int n, Device device) =>
+        _sums = Enumerable.Range(0, n).Select(_ => zeros([], dtype: float64, device: device)).ToArray();
 
-    /// <summary>Adds one batch's values (scalar tensors on the device, or host numbers) to the sums, in order.</summary>
+    /// <summary>Adds one batch's values (scalar tensors on the device) to the sums, in order: one in-place add each.</summary>
     public void Add(params Tensor[] values)
     {
-        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        _sums.add_(stack(values.Select(v => v.detach().to(float64).reshape([])).ToArray()));
+        for (int i = 0; i < values.Length; i++) _sums[i].add_(values[i]);
     }
 
     /// <summary>The sums on the host: the loop's one synchronisation point.</summary>
     public double[] Read()
     {
-        if (_sums.device_type == DeviceType.META) throw new MetaDeviceReadException();
-        using var host = _sums.cpu();
-        return host.data<double>().ToArray();
+        if (_sums[0].device_type == DeviceType.META) throw new MetaDeviceReadException();
+        using var scope = NewDisposeScope();
+        return stack(_sums).cpu().data<double>().ToArray();
     }
 
     /// <summary>Sets every sum back to zero.</summary>
-    public void Reset() => _sums.zero_();
+    public void Reset()
+    {
+        foreach (var sum in _sums) sum.zero_();
+    }
 
     /// <inheritdoc />
-    public void Dispose() => _sums.Dispose();
+    public void Dispose()
+    {
+        foreach (var sum in _sums) sum.Dispose();
+    }
 }
 
 /// <summary>
