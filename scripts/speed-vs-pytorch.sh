@@ -19,22 +19,30 @@ course="Course.Chapters/bin/Release/net10.0/course"
 out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
-# section id : PyTorch model : epochs : --limit (empty for all) : Course's speed metric
+# section id : PyTorch model : epochs : --limit (empty for all) : Course's speed metric : Course's extra arguments
 rows=(
-  "softmax-concise:softmax:3::examples_per_sec"
-  "mlp-concise:mlp:3::examples_per_sec"
-  "lenet:lenet:1:20000:examples_per_sec"
-  "batch-norm-concise:bn-lenet:1:10000:examples_per_sec"
-  "rnn-concise:rnn:20::sequential_tokens_per_sec"
-  "seq2seq:seq2seq:30::tokens_per_sec"
+  "softmax-concise:softmax:3::examples_per_sec:"
+  "mlp-concise:mlp:3::examples_per_sec:"
+  "lenet:lenet:1:20000:examples_per_sec:"
+  "batch-norm-concise:bn-lenet:1:10000:examples_per_sec:"
+  "resnet:resnet:1:1000:examples_per_sec:--resize 28"
+  "rnn-scratch:rnn-scratch:10::sequential_tokens_per_sec:"
+  "rnn-concise:rnn-concise:20::sequential_tokens_per_sec:"
+  "gru:gru-scratch:10::scratch_tokens_per_sec:"
+  "gru:gru-concise:10::concise_tokens_per_sec:"
+  "lstm:lstm-scratch:10::scratch_tokens_per_sec:"
+  "lstm:lstm-concise:10::concise_tokens_per_sec:"
+  "seq2seq:seq2seq:30::tokens_per_sec:"
+  "transformer:transformer:30::tokens_per_sec:"
 )
 for _ in $(seq "$reps"); do
   for threads in 1 2; do
     for row in "${rows[@]}"; do
-      IFS=: read -r id model epochs limit metric <<<"$row"
-      "$course" run "$id" --epochs "$epochs" ${limit:+--limit "$limit"} --threads "$threads" --json --out "$out/runs" \
-        | tail -n 1 | "$python" -c "import json,sys; r=json.load(sys.stdin); print(json.dumps({'id':'$id','threads':$threads,'per_sec':r['metrics']['$metric'],'peak_mb':r['peak_memory_mb']}))" >>"$out/course.jsonl"
-      "$python" scripts/speed_vs_pytorch.py "$model" "$threads" "$COURSE_DATA" "$epochs" $limit | sed "s/^{/{\"id\": \"$id\", /" >>"$out/pytorch.jsonl"
+      IFS=: read -r id model epochs limit metric extra <<<"$row"
+      # shellcheck disable=SC2086  # $extra holds separate arguments
+      "$course" run "$id" --epochs "$epochs" ${limit:+--limit "$limit"} $extra --threads "$threads" --json --out "$out/runs" \
+        | tail -n 1 | "$python" -c "import json,sys; r=json.load(sys.stdin); print(json.dumps({'id':'$id/$model','threads':$threads,'per_sec':r['metrics']['$metric'],'peak_mb':r['peak_memory_mb']}))" >>"$out/course.jsonl"
+      "$python" scripts/speed_vs_pytorch.py "$model" "$threads" "$COURSE_DATA" "$epochs" $limit | sed "s|^{|{\"id\": \"$id/$model\", |" >>"$out/pytorch.jsonl"
     done
   done
 done
@@ -45,7 +53,7 @@ out = sys.argv[1]
 course = [json.loads(l) for l in open(f"{out}/course.jsonl")]
 torch_ = [json.loads(l) for l in open(f"{out}/pytorch.jsonl")]
 def med(rows, id, threads, key): return statistics.median(r[key] for r in rows if r["id"] == id and r["threads"] == threads)
-print(f"PyTorch {torch_[0]['torch']} with {torch_[0]['blas']}; medians of {len(course) // 12} alternating runs")
+print(f"PyTorch {torch_[0]['torch']} with {torch_[0]['blas']}; medians of {len(course) // (2 * len(set(r['id'] for r in course)))} alternating runs")
 print(f"| model | threads | Course | PyTorch | ratio | Course MB | PyTorch MB |")
 print(f"|---|---|---|---|---|---|---|")
 ids = list(dict.fromkeys(r["id"] for r in course))

@@ -8,7 +8,8 @@ batched by indexing, as Course does (d2l's DataLoader with per-sample transforms
 would flatter Course).
 
   python3 scripts/speed_vs_pytorch.py MODEL THREADS DATA_DIR EPOCHS [LIMIT]
-  MODEL: softmax | mlp | lenet | bn-lenet | rnn | seq2seq
+  MODEL: softmax | mlp | lenet | bn-lenet | resnet (28×28) | rnn-scratch | rnn-concise | gru-scratch | gru-concise |
+         lstm-scratch | lstm-concise | seq2seq | transformer
 """
 import collections
 import gzip
@@ -118,28 +119,58 @@ def grad_clipping(net, theta):  # d2l 8.5
             p.grad[:] *= theta / norm
 
 
-def rnn(epochs, data_dir):
-    """d2l 8.6: nn.RNN(len(vocab), 256) in RNNModel, train_ch8 with lr 1, sequential partitioning, batch 32, 35 steps."""
+def language_model(kind, epochs, data_dir):
+    """d2l's train_ch8 with sequential partitioning, batch 32, 35 steps, lr 1: 8.5 rnn-scratch (512 hidden, d2l's sgd),
+    8.6 rnn-concise, and 9.1 / 9.2 GRU and LSTM from scratch and concise (256 hidden)."""
     epoch_batches, vocab = time_machine(data_dir, 32, 35)
-    net = book.RNNModel(nn.RNN(len(vocab), 256), len(vocab))
+    layer, scratch = kind.split("-")
+    hiddens = 512 if kind == "rnn-scratch" else 256
+    parts = 2 if layer == "lstm" else 1
+    if scratch == "scratch":
+        step, gates, names = {"rnn": (book.rnn, 1, "W_xh W_hh b_h W_hq b_q"),
+                              "gru": (book.gru, 3, "W_xz W_hz b_z W_xr W_hr b_r W_xh W_hh b_h W_hq b_q"),
+                              "lstm": (book.lstm, 4, "W_xi W_hi b_i W_xf W_hf b_f W_xo W_ho b_o W_xc W_hc b_c W_hq b_q")}[layer]
+        net = book.recurrent_scratch(names, step, len(vocab), hiddens, gates)
+        params = list(net.params.values())
+        for p in params:
+            p.requires_grad_(True)
+
+        def update():  # d2l's sgd(params, lr, batch_size=1)
+            with torch.no_grad():
+                for p in params:
+                    p -= 1 * p.grad
+                    p.grad.zero_()
+        begin = lambda n: tuple(torch.zeros((n, hiddens)) for _ in range(parts))
+        forward = lambda X, state: net(X, *state)
+    else:
+        module = book.RNNModel({"rnn": nn.RNN, "gru": nn.GRU, "lstm": nn.LSTM}[layer](len(vocab), hiddens), len(vocab))
+        params = list(module.parameters())
+        optimizer = torch.optim.SGD(params, 1)
+
+        def update():
+            optimizer.step()
+            optimizer.zero_grad()
+        begin = lambda n: torch.zeros((1, n, hiddens)) if parts == 1 else (torch.zeros((1, n, hiddens)), torch.zeros((1, n, hiddens)))
+        forward = module
     loss = nn.CrossEntropyLoss()
-    updater = torch.optim.SGD(net.parameters(), 1)
     seconds, tokens = 0.0, 0
     for _ in range(epochs):
         state = None
         start = time.perf_counter()
         for X, Y in epoch_batches():
             if state is None:
-                state = torch.zeros((1, X.shape[0], 256))
+                state = begin(X.shape[0])
             else:
-                state.detach_()
+                state = tuple(s.detach() for s in state) if isinstance(state, tuple) else state.detach()
             y = Y.T.reshape(-1)
-            y_hat, state = net(X, state)
+            y_hat, state = forward(X, state)
             l = loss(y_hat, y.long()).mean()
-            updater.zero_grad()
             l.backward()
-            grad_clipping(net, 1)
-            updater.step()
+            norm = torch.sqrt(sum(torch.sum(p.grad ** 2) for p in params))  # d2l's grad_clipping, theta 1
+            if norm > 1:
+                for p in params:
+                    p.grad[:] *= 1 / norm
+            update()
             float(l * y.numel())  # d2l's metric.add per batch
             tokens += y.numel()
         seconds += time.perf_counter() - start
@@ -185,10 +216,15 @@ class MaskedSoftmaxCELoss(nn.CrossEntropyLoss):  # d2l 9.7
         return (unweighted * weights).mean(dim=1)
 
 
-def seq2seq(epochs, data_dir):
-    """d2l 9.7: GRU encoder-decoder (embedding 32, 32 hidden, 2 layers, dropout 0.1), Adam lr 0.005, batch 64."""
+def translation(kind, epochs, data_dir):
+    """d2l's train_seq2seq on fra-eng (600 pairs, batch 64, 10 steps), Adam lr 0.005: 9.7's GRU encoder-decoder
+    (embedding 32, 32 hidden, 2 layers, dropout 0.1) or 10.7's Transformer (32 hidden, 64 FFN, 4 heads, 2 blocks)."""
     epoch_batches, src_vocab, tgt_vocab = fra_eng(data_dir, 64, 10)
-    net = book.EncoderDecoder(book.Seq2SeqEncoder(len(src_vocab), 32, 32, 2, 0.1), book.Seq2SeqDecoder(len(tgt_vocab), 32, 32, 2, 0.1))
+    if kind == "seq2seq":
+        net = book.EncoderDecoder(book.Seq2SeqEncoder(len(src_vocab), 32, 32, 2, 0.1), book.Seq2SeqDecoder(len(tgt_vocab), 32, 32, 2, 0.1))
+    else:
+        sizes = (32, 32, 32, 32, [32], 32, 64, 4, 2, 0.1)
+        net = book.EncoderDecoder(book.TransformerEncoder(len(src_vocab), *sizes), book.TransformerDecoder(len(tgt_vocab), *sizes))
 
     def xavier_init_weights(m):
         if type(m) == nn.Linear:
@@ -238,10 +274,12 @@ def main():
         speed = classifier(book.lenet(), 0.9, epochs, 256, data_dir, limit, xavier=True)
     elif model == "bn-lenet":
         speed = classifier(book.batch_norm_lenet(True), 1.0, epochs, 256, data_dir, limit, xavier=True)
-    elif model == "rnn":
-        speed = rnn(epochs, data_dir)
-    elif model == "seq2seq":
-        speed = seq2seq(epochs, data_dir)
+    elif model == "resnet":
+        speed = classifier(book.resnet(), 0.05, epochs, 256, data_dir, limit, xavier=True)
+    elif model in ("rnn-scratch", "rnn-concise", "gru-scratch", "gru-concise", "lstm-scratch", "lstm-concise"):
+        speed = language_model(model, epochs, data_dir)
+    elif model in ("seq2seq", "transformer"):
+        speed = translation(model, epochs, data_dir)
     else:
         raise SystemExit(f"unknown model {model}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
