@@ -81,28 +81,9 @@ public static class PyTorchWeights
     /// </summary>
     public static void Save(nn.Module model, string path)
     {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         using var scope = NewDisposeScope();
         var state = BookState(model).ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-        try
-        {
-            Directory.CreateDirectory(folder);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write))
-            {
-                Safetensors.SaveStateDict(stream, state, leaveOpen: true);
-                stream.Flush(flushToDisk: true);
-            }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            if (e is IOException or UnauthorizedAccessException)
-                throw new CourseException($"Cannot write the weights '{path}': {e.Message}", e);
-            throw;
-        }
+        AtomicFile.Write(path, "the weights", stream => Safetensors.SaveStateDict(stream, state, leaveOpen: true));
     }
 
     /// <summary>Reads a state_dict file into CPU tensors by key.</summary>

@@ -101,44 +101,26 @@ public static class TensorFiles
 
     private static string Shape(long[] shape) => $"[{string.Join(", ", shape)}]";
 
-    private static void Write(string path, Kind kind, IReadOnlyList<(string Name, Tensor Tensor)> entries)
-    {
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
+    private static void Write(string path, Kind kind, IReadOnlyList<(string Name, Tensor Tensor)> entries) =>
+        AtomicFile.Write(path, "the tensor file", stream =>
         {
-            Directory.CreateDirectory(folder);
-            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite))
+            using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
             {
-                using (var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true))
+                writer.Write(Magic);
+                writer.Write(Version);
+                writer.Write((byte)kind);
+                writer.Write(entries.Count);
+                foreach (var (name, tensor) in entries)
                 {
-                    writer.Write(Magic);
-                    writer.Write(Version);
-                    writer.Write((byte)kind);
-                    writer.Write(entries.Count);
-                    foreach (var (name, tensor) in entries)
-                    {
-                        writer.Write(name);
-                        tensor.Save(writer);
-                    }
-                    writer.Write(EndMarker);
+                    writer.Write(name);
+                    tensor.Save(writer);
                 }
-                stream.Position = 0;
-                byte[] checksum = SHA256.HashData(stream); // reads to the end, where the checksum goes
-                stream.Write(checksum);
-                stream.Flush(flushToDisk: true);
+                writer.Write(EndMarker);
             }
-            File.Move(temp, full, overwrite: true);
-        }
-        catch (Exception e)
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-            if (e is IOException or UnauthorizedAccessException)
-                throw new CourseException($"Cannot write '{path}': {e.Message}", e);
-            throw;
-        }
-    }
+            stream.Position = 0;
+            byte[] checksum = SHA256.HashData(stream); // reads to the end, where the checksum goes
+            stream.Write(checksum);
+        });
 
     private static List<(string Name, Tensor Tensor)> Read(string path, Kind expected)
     {

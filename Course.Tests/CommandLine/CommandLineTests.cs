@@ -9,13 +9,7 @@ namespace Course.Tests.CommandLine;
 /// <summary>The command line: its commands, and one clear sentence with a non-zero exit for every kind of bad input.</summary>
 public sealed class CommandLineTests
 {
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Course.Chapters.Infrastructure.CommandLine.Invoke(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Invoke(params string[] args) => InProcess.Invoke(args);
 
     /// <summary>Runs the real program in its own process, with COURSE_DATA and downloads under the test's control.</summary>
     private static (int Code, string Out, string Err) Process(string? courseData, params string[] args)

@@ -13,13 +13,7 @@ namespace Course.Tests.CommandLine;
 [NonParallelizable]
 public sealed class FaultTests
 {
-    private static (int Code, string Out, string Err) Invoke(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Course.Chapters.Infrastructure.CommandLine.Invoke(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static (int Code, string Out, string Err) Invoke(params string[] args) => InProcess.Invoke(args);
 
     private static void AssertOneSentence(string error, string expected)
     {
