@@ -27,18 +27,6 @@ public static class Interruption
         return new Registrations([Register(PosixSignal.SIGINT), Register(PosixSignal.SIGTERM)]);
     }
 
-    /// <summary>Asks the run to stop as <paramref name="signal"/> would (for tests).</summary>
-    public static void Request(PosixSignal signal) => _requested = signal;
-
-    /// <summary>Forgets a request (for tests).</summary>
-    public static void Clear() => _requested = null;
-
-    /// <summary>Throws <see cref="RunInterruptedException"/> when a signal asked the run to stop; <paramref name="where"/> says where it stopped.</summary>
-    public static void ThrowIfRequested(Func<string> where)
-    {
-        if (_requested is { } signal) throw new RunInterruptedException(signal, where());
-    }
-
     private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable
     {
         public void Dispose()

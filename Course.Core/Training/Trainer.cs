@@ -139,9 +139,10 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
     /// </summary>
     public void Step(Tensor[] batch, Action<Tensor[]> body)
     {
-        Interruption.ThrowIfRequested(() => _trainer.Checkpoint is { } checkpoint && _history.Count > 0
-            ? $"in epoch {_history.Count + 1}; the checkpoint in '{checkpoint.Folder}' holds the {_history.Count} epoch(s) before it"
-            : $"in epoch {_history.Count + 1}");
+        if (Interruption.Requested is { } signal)
+            throw new RunInterruptedException(signal, _trainer.Checkpoint is { } checkpoint && _history.Count > 0
+                ? $"in epoch {_history.Count + 1}; the checkpoint in '{checkpoint.Folder}' holds the {_history.Count} epoch(s) before it"
+                : $"in epoch {_history.Count + 1}");
         _timer.Start();
         using (var scope = NewDisposeScope())
         {
