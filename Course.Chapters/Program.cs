@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Course.Chapters.Infrastructure;
+using Course.Core.Runtime;
 
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
@@ -13,4 +14,5 @@ catch (IOException)
 {
     // No console to set (a redirected handle on some systems): text goes out as the platform writes it.
 }
+NativeHeap.KeepFreedBlocks();
 return CommandLine.Invoke(args, Console.Out, Console.Error);

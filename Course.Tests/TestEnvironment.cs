@@ -16,7 +16,11 @@ public sealed class TestEnvironment
     private static int _leftOut;
 
     [OneTimeSetUp]
-    public void SetUp() => TorchSetup.SetThreads(1);
+    public void SetUp()
+    {
+        NativeHeap.KeepFreedBlocks();
+        TorchSetup.SetThreads(1);
+    }
 
     /// <summary>
     /// Says once, after the last test, how many tests were left out for want of data. It goes to the error stream:

@@ -36,6 +36,15 @@ def blas():
     return ", ".join(sorted(names)) or "unknown"
 
 
+def blas_threads():
+    """The threads OpenBLAS runs with (torch.set_num_threads does not set them; OPENBLAS_NUM_THREADS does), or None."""
+    import ctypes
+    try:
+        return ctypes.CDLL(None).openblas_get_num_threads()
+    except AttributeError:
+        return None
+
+
 def fashion_mnist(data_dir, split, limit):
     def read(path, offset):
         with gzip.open(path, "rb") as f:
@@ -284,7 +293,7 @@ def main():
         raise SystemExit(f"unknown model {model}")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"model": model, "threads": threads, "per_sec": speed[0], "unit": speed[1], "peak_mb": peak_mb,
-                      "torch": torch.__version__, "blas": blas()}))
+                      "torch": torch.__version__, "blas": blas(), "blas_threads": blas_threads()}))
 
 
 if __name__ == "__main__":

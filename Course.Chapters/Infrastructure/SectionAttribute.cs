@@ -25,13 +25,15 @@ public sealed class SectionAttribute(string id, string number, string title) : A
     public SectionOptions Options { get; init; } = SectionOptions.None;
 
     /// <summary>
-    /// Whether the section trains a convolutional network (6.6, chapter 7), whose large operations gain from libtorch's
-    /// intra-op threads: without <c>--threads</c> it gets one per core. Every other section gets one thread, as its
-    /// operations are too small to share: on 2 cores, 2 threads run softmax regression, the MLP, the RNN and seq2seq
-    /// 10–60% slower than 1, and LeNet and BN-LeNet 12–26% faster (scripts/speed-vs-pytorch.sh, README "Speed").
+    /// Whether the section runs faster on one libtorch thread than on one per core: the GRUs of 9.1 and the
+    /// encoder–decoders of 9.7, 9.8, 10.4 and 10.7 (batches of 64, hidden size 32), whose operations are too small to
+    /// share. Without <c>--threads</c> such a section gets one thread, and every other section one per core, as PyTorch
+    /// does. Measured on 2 cores (scripts/speed-vs-pytorch.sh, README "Against PyTorch"): a second thread runs softmax
+    /// regression, the MLP, the CNNs, the RNN from scratch and the LSTMs 8–67% faster, and the GRU from scratch,
+    /// seq2seq and Bahdanau attention 14–40% slower.
     /// </summary>
-    public bool Convolutional { get; init; }
+    public bool OneThread { get; init; }
 
     /// <summary>The intra-op threads a run of this section gets without <c>--threads</c>.</summary>
-    public int DefaultThreads => Convolutional ? Environment.ProcessorCount : 1;
+    public int DefaultThreads => OneThread ? 1 : Environment.ProcessorCount;
 }
