@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 
 /// <summary>4.6 Concise dropout: <c>nn.Dropout</c> layers in a Sequential MLP (784-256-256-10, p 0.2 and 0.5).</summary>
-[Section("dropout-concise", "4.6", "Concise implementation of dropout", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("dropout-concise", "4.6", "Concise implementation of dropout", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
 public sealed class DropoutConcise : ISection
 {
     /// <summary>The book's net with <c>init_weights</c> applied.</summary>

@@ -49,7 +49,7 @@ public sealed class DropoutMlp : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>4.6 Dropout from scratch on Fashion-MNIST: lr 0.5, 10 epochs, batch 256.</summary>
-[Section("dropout-scratch", "4.6", "Dropout from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("dropout-scratch", "4.6", "Dropout from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
 public sealed class DropoutScratch : ISection
 {
     /// <inheritdoc />

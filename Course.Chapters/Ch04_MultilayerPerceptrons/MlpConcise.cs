@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 
 /// <summary>4.3 Concise MLP: Flatten, Linear(784, 256), ReLU, Linear(256, 10), weights from N(0, 0.01).</summary>
-[Section("mlp-concise", "4.3", "Concise implementation of multilayer perceptrons", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("mlp-concise", "4.3", "Concise implementation of multilayer perceptrons", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
 public sealed class MlpConcise : ISection
 {
     /// <summary>The book's net with <c>init_weights</c> applied.</summary>

@@ -44,7 +44,7 @@ public sealed class MlpScratchModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>4.2 MLP from scratch on Fashion-MNIST: <c>train_ch3</c> with <c>CrossEntropyLoss</c> and <c>optim.SGD</c>, then <c>predict_ch3</c>.</summary>
-[Section("mlp-scratch", "4.2", "Implementation of multilayer perceptrons from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("mlp-scratch", "4.2", "Implementation of multilayer perceptrons from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
 public sealed class MlpScratch : ISection
 {
     /// <inheritdoc />

@@ -29,7 +29,7 @@ public sealed class LeNet : Sequential
 }
 
 /// <summary>6.6 LeNet on Fashion-MNIST with <c>train_ch6</c>: batch 256, lr 0.9, 10 epochs.</summary>
-[Section("lenet", "6.6", "Convolutional neural networks (LeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
+[Section("lenet", "6.6", "Convolutional neural networks (LeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
 public sealed class LeNetSection : ISection
 {
     /// <inheritdoc />

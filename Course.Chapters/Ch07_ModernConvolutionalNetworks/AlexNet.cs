@@ -60,7 +60,7 @@ public sealed class AlexNet : Sequential
 }
 
 /// <summary>7.1 AlexNet on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.01, 10 epochs.</summary>
-[Section("alexnet", "7.1", "Deep convolutional neural networks (AlexNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("alexnet", "7.1", "Deep convolutional neural networks (AlexNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class AlexNetSection : ISection
 {
     /// <inheritdoc />

@@ -166,7 +166,7 @@ public sealed class BatchNormLeNet : Sequential
 /// 7.5 LeNet with the scratch batch normalization on Fashion-MNIST with <c>train_ch6</c>: batch 256, lr 1.0, 10
 /// epochs; prints the first layer's learned <c>gamma</c> and <c>beta</c>.
 /// </summary>
-[Section("batch-norm", "7.5", "Batch normalization (from scratch)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("batch-norm", "7.5", "Batch normalization (from scratch)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class BatchNormSection : ISection
 {
     /// <inheritdoc />
@@ -184,7 +184,7 @@ public sealed class BatchNormSection : ISection
 }
 
 /// <summary>7.5 The same LeNet with <c>nn.BatchNorm2d</c> and <c>nn.BatchNorm1d</c>, trained with the same hyperparameters.</summary>
-[Section("batch-norm-concise", "7.5", "Batch normalization (concise)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("batch-norm-concise", "7.5", "Batch normalization (concise)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class BatchNormConciseSection : ISection
 {
     /// <inheritdoc />

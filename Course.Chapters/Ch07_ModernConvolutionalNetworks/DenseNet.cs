@@ -104,7 +104,7 @@ public sealed class DenseNet : Sequential
 }
 
 /// <summary>7.7 DenseNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.1, 10 epochs.</summary>
-[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class DenseNetSection : ISection
 {
     /// <inheritdoc />

@@ -94,7 +94,7 @@ public sealed class GoogLeNet : Sequential
 }
 
 /// <summary>7.4 GoogLeNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
-[Section("googlenet", "7.4", "Networks with parallel concatenations (GoogLeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("googlenet", "7.4", "Networks with parallel concatenations (GoogLeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class GoogLeNetSection : ISection
 {
     /// <inheritdoc />

@@ -49,7 +49,7 @@ public sealed class NiN : Sequential
 }
 
 /// <summary>7.3 NiN on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
-[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class NiNSection : ISection
 {
     /// <inheritdoc />

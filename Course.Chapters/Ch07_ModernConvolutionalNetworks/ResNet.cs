@@ -96,7 +96,7 @@ public sealed class ResNet : Sequential
 /// 7.6 ResNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.05, 10 epochs. The shape table is
 /// printed for 224×224, as the book does.
 /// </summary>
-[Section("resnet", "7.6", "Residual networks (ResNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("resnet", "7.6", "Residual networks (ResNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class ResNetSection : ISection
 {
     /// <inheritdoc />

@@ -71,7 +71,7 @@ public sealed class Vgg : Sequential
 /// 7.2 VGG on Fashion-MNIST resized to 224: prints the shapes of VGG-11 (<c>conv_arch</c>), then trains the network
 /// with a quarter of the channels (<c>small_conv_arch</c>, ratio 4) with <c>train_ch6</c>: batch 128, lr 0.05, 10 epochs.
 /// </summary>
-[Section("vgg", "7.2", "Networks using blocks (VGG)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier)]
+[Section("vgg", "7.2", "Networks using blocks (VGG)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
 public sealed class VggSection : ISection
 {
     /// <inheritdoc />

@@ -10,7 +10,7 @@ namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 /// log P(y₁…y_L | c) / L^α (α = 0.75); it trains no model. Here 9.7's seq2seq is trained as in 9.7 and each test
 /// sentence is translated greedily and with beams of 2 and 3 (<c>beam_sizes</c>), with the objective and BLEU of each.
 /// </summary>
-[Section("beam-search", "9.8", "Beam search", Dataset = "fra-eng", Options = OptionSets.Training, OneThread = true)]
+[Section("beam-search", "9.8", "Beam search", Dataset = "fra-eng", Options = OptionSets.Training)]
 public sealed class BeamSearch : ISection
 {
     /// <inheritdoc />

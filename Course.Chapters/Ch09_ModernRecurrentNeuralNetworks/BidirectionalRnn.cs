@@ -9,7 +9,7 @@ namespace Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 /// LSTM trained as a language model sees the future it should predict, so its training perplexity is low and its
 /// predictions are useless ("time travellerererer…").
 /// </summary>
-[Section("bi-rnn", "9.4", "Bidirectional recurrent neural networks (the wrong application)", Dataset = "The Time Machine", Options = OptionSets.Training)]
+[Section("bi-rnn", "9.4", "Bidirectional recurrent neural networks (the wrong application)", Dataset = "The Time Machine", Options = OptionSets.Training, PerCoreThreads = true)]
 public sealed class BidirectionalRnn : ISection
 {
     /// <inheritdoc />

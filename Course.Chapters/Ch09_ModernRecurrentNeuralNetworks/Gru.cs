@@ -53,7 +53,7 @@ public sealed class GruScratchModel : ScratchRecurrentModel
 }
 
 /// <summary>9.1 GRU on the time machine, from scratch then with <c>nn.GRU</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
-[Section("gru", "9.1", "Gated recurrent units (GRU)", Dataset = "The Time Machine", Options = OptionSets.Training, OneThread = true)]
+[Section("gru", "9.1", "Gated recurrent units (GRU)", Dataset = "The Time Machine", Options = OptionSets.Training)]
 public sealed class Gru : ISection
 {
     /// <inheritdoc />

@@ -54,7 +54,7 @@ public sealed class LstmScratchModel : ScratchRecurrentModel
 }
 
 /// <summary>9.2 LSTM on the time machine, from scratch then with <c>nn.LSTM</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
-[Section("lstm", "9.2", "Long short-term memory (LSTM)", Dataset = "The Time Machine", Options = OptionSets.Training)]
+[Section("lstm", "9.2", "Long short-term memory (LSTM)", Dataset = "The Time Machine", Options = OptionSets.Training, PerCoreThreads = true)]
 public sealed class Lstm : ISection
 {
     /// <inheritdoc />

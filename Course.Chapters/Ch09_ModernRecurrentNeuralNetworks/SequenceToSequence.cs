@@ -77,7 +77,7 @@ public sealed class Seq2SeqDecoder : Decoder
 /// cross-entropy, training with teacher forcing on 600 English–French pairs (embed 32, hidden 32, 2 GRU layers,
 /// dropout 0.1, batch 64, 10 steps, Adam lr 0.005, 300 epochs), greedy translation and BLEU.
 /// </summary>
-[Section("seq2seq", "9.7", "Sequence to sequence learning", Dataset = "fra-eng", Options = OptionSets.Training, OneThread = true)]
+[Section("seq2seq", "9.7", "Sequence to sequence learning", Dataset = "fra-eng", Options = OptionSets.Training)]
 public sealed class SequenceToSequence : ISection
 {
     /// <inheritdoc />

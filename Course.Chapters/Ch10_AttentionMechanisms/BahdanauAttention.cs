@@ -73,7 +73,7 @@ public sealed class Seq2SeqAttentionDecoder : Decoder, IAttentionWeights
 /// hidden 32, 2 GRU layers, dropout 0.1, batch 64, 10 steps, Adam lr 0.005) for 250 epochs; the test sentences with
 /// BLEU and the attention over the source while translating the last one.
 /// </summary>
-[Section("bahdanau-attention", "10.4", "Bahdanau attention", Dataset = "fra-eng", Options = OptionSets.Training, OneThread = true)]
+[Section("bahdanau-attention", "10.4", "Bahdanau attention", Dataset = "fra-eng", Options = OptionSets.Training)]
 public sealed class BahdanauAttention : ISection
 {
     /// <inheritdoc />

@@ -240,7 +240,7 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights, IBookState
 /// (num_hiddens 32, 2 layers, 4 heads, FFN 32→64, dropout 0.1, batch 64, 10 steps, Adam lr 0.005, 200 epochs); the
 /// test sentences with BLEU and the encoder, decoder self- and encoder–decoder attention heatmaps of the last one.
 /// </summary>
-[Section("transformer", "10.7", "Transformer", Dataset = "fra-eng", Options = OptionSets.Training, OneThread = true)]
+[Section("transformer", "10.7", "Transformer", Dataset = "fra-eng", Options = OptionSets.Training)]
 public sealed class Transformer : ISection
 {
     /// <inheritdoc />
