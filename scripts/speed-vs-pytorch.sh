@@ -54,7 +54,7 @@ pytorch_run() { # threads blas-threads (empty: OpenBLAS's default, one per core)
     | sed "s|^{|{\"id\": \"$id/$model\", \"config\": \"$3\", |" >>"$out/pytorch.jsonl"
 }
 cores=$(nproc)
-echo "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; $(nproc) cores; $reps repetitions of $((${#rows[@]} * 5)) runs" >&2
+echo "OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-unset}; $cores cores; $reps repetitions of $((${#rows[@]} * 5)) runs" >&2
 for _ in $(seq "$reps"); do
   for row in "${rows[@]}"; do
     IFS=: read -r id model epochs limit metric extra <<<"$row"

@@ -5,7 +5,6 @@ using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 // Usage: OpProfile [threads=1] [seconds per operation=0.5] [only the rows whose name contains this]
-// (scripts/op-profile.sh runs it beside PyTorch)
 // The operations the book's models spend their training steps in (issue #15), at the shapes of the book's settings,
 // each timed alone: median microseconds per call over repeated calls, after a warm-up. scripts/op_profile.py times
 // the same table with PyTorch; scripts/op-profile.sh runs both and prints them side by side. Each row's forward and
@@ -98,5 +97,3 @@ foreach (var (name, step) in rows.Where(r => r.Name.Contains(only, StringCompari
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name}\t{times[times.Count / 2]:F1}"));
 }
 return 0;
-
-
