@@ -58,6 +58,8 @@ rows = [
     ("linear 784→256 forward (addmm)", lambda: F.linear(x784, w256, b256)),
     ("linear 784→256 weight grad (mm)", lambda: g256.t().mm(x784)),
     ("linear 784→10 forward (addmm)", lambda: F.linear(x784, w10, b10)),
+    ("linear 784→10 as its transpose, w·xᵀ (mm)", lambda: w10.mm(x784.t())),
+    ("log-softmax 256×10 forward", lambda: F.log_softmax(logits, 1)),
     ("cross-entropy 256×10, backward", lambda: F.cross_entropy(logits, labels).backward()),
     ("conv 1→6 5×5 pad 2 on 256×28², backward", lambda: F.conv2d(lenet1[0], lenet1[1], lenet1[2], padding=2).sum().backward()),
     ("conv 6→16 5×5 on 256×6×14², backward", lambda: F.conv2d(*lenet2).sum().backward()),
