@@ -12,9 +12,9 @@ public static class MaskedSoftmaxCELoss
     public static Tensor SequenceMask(Tensor X, Tensor validLen, double value = 0)
     {
         using var scope = NewDisposeScope();
-        var keep = arange(X.shape[1], device: X.device).unsqueeze(0) < validLen.unsqueeze(1);
-        while (keep.dim() < X.dim()) keep = keep.unsqueeze(-1);
-        return X.masked_fill(keep.logical_not(), value).MoveToOuterDisposeScope();
+        var padding = arange(X.shape[1], device: X.device).unsqueeze(0) >= validLen.unsqueeze(1);
+        while (padding.dim() < X.dim()) padding = padding.unsqueeze(-1);
+        return X.masked_fill(padding, value).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Course.Chapters.Ch10_AttentionMechanisms;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
 using Course.Core.Runtime;
@@ -27,13 +28,15 @@ public sealed class DeviceContractTests
     public void ThirtyFourSectionsTrain() => Assert.That(TrainingSections().Count(), Is.EqualTo(34));
 
     /// <summary>
-    /// The training sections whose every training operation has a meta kernel in libtorch 2.10 (the MLPs, dropout and
-    /// 8.1 need <c>relu</c>, 4.6's scratch dropout <c>where</c>, which have none).
+    /// The training sections whose first model trains on operations that all have a meta kernel in libtorch 2.10: 9.1
+    /// and 9.2 train their from-scratch GRU and LSTM first, and stop there (their concise halves need nn.GRU and
+    /// nn.LSTM, which meta cannot run). 4.2's scratch MLP needs <c>where</c>, the other MLPs, dropout and 8.1
+    /// <c>relu</c>, which have none.
     /// </summary>
     public static readonly string[] MetaTrainableSections =
     [
         "linreg-scratch", "linreg-concise", "softmax-scratch", "softmax-concise", "underfit-overfit", "weight-decay",
-        "kaggle-house", "rnn-scratch", "nadaraya-watson",
+        "kaggle-house", "rnn-scratch", "nadaraya-watson", "gru", "lstm",
     ];
 
     private static RunContext MetaRun(string id)
@@ -57,6 +60,27 @@ public sealed class DeviceContractTests
         var section = SectionCatalog.Find(id).Section;
         using var ctx = MetaRun(id);
         Assert.Throws<MetaDeviceReadException>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
+    }
+
+    /// <summary>10.3's scoring functions, at the book's shapes and valid lengths, take a whole step on meta.</summary>
+    [Test]
+    public void TheAttentionScoringFunctionsTakeAStepOnMeta()
+    {
+        var keys = ones(2, 10, 2, device: Meta);
+        var values = arange(40, dtype: float32, device: Meta).reshape(1, 10, 4).repeat(2, 1, 1);
+        var validLens = tensor(new long[] { 2, 6 }).to(Meta);
+        foreach (var (attention, querySize) in new (Attention, int)[] { (new AdditiveAttention(2, 20, 8, 0.1), 20), (new DotProductAttention(0.5), 2) })
+        {
+            attention.to(Meta);
+            var updater = Updaters.Sgd(0.1)(attention);
+            var queries = normal(0, 1, [2, 1, querySize], device: Meta).requires_grad_();
+            var output = attention.call(queries, keys, values, validLens);
+            Assert.That(output.shape, Is.EqualTo(new long[] { 2, 1, 4 }));
+            Assert.That(attention.Weights.shape, Is.EqualTo(new long[] { 2, 1, 10 }));
+            updater.Step(output.sum());
+            Assert.That(queries.grad!.device_type, Is.EqualTo(DeviceType.META));
+            Assert.That(attention.parameters().All(p => p.device_type == DeviceType.META && p.grad!.device_type == DeviceType.META));
+        }
     }
 
     [TestCaseSource(nameof(TrainingSections)), Category("Cuda")]
