@@ -44,9 +44,9 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     protected abstract void Record(int epoch, TEpoch metrics);
 
     /// <summary>
-    /// Loads <see cref="Weights"/>' start into <paramref name="net"/>, moves it to <see cref="Device"/>, builds its updater with <paramref name="updater"/>, checks
-    /// both against the device, and restores the checkpoint (skipping <paramref name="order"/>'s draws of the restored
-    /// epochs). The returned run trains the epochs that are left.
+    /// Loads <see cref="Weights"/>' start into <paramref name="net"/>, moves it to <see cref="Device"/>, builds its updater
+    /// with <paramref name="updater"/>, checks both against the device, and restores the checkpoint (skipping
+    /// <paramref name="order"/>'s draws of the restored epochs). The returned run trains the epochs that are left.
     /// </summary>
     protected TrainingRun<TEpoch> Begin(nn.Module net, UpdaterFactory updater, IEpochOrder? order)
     {
