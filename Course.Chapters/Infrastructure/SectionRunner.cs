@@ -28,6 +28,7 @@ public static class SectionRunner
             Metrics = new Dictionary<string, double>(ctx.Metrics),
             Hyperparameters = new Dictionary<string, object>(ctx.Hyperparameters),
             Device = Devices.Describe(ctx.Device),
+            Kernels = ctx.Kernels.Describe(),
             Threads = ctx.Threads,
             Seed = options.Seed,
             PeakMemoryMb = Math.Round(Process.GetCurrentProcess().PeakWorkingSet64 / 1e6, 1),

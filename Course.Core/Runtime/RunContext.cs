@@ -1,5 +1,6 @@
 using System.Globalization;
 using Course.Core.Data;
+using Course.Core.Kernels;
 using Course.Core.Plotting;
 using Course.Core.Training;
 using TorchSharp.Modules;
@@ -36,6 +37,8 @@ public sealed class RunContext : IDisposable
             Out.WriteLine($"note: --threads {Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
         Random = TorchSetup.Seed(options.Seed);
         Device = device ?? Devices.Resolve(options.Device);
+        Kernels = KernelGuard.Ensure(Device);
+        if (Kernels.Note is { } note) Out.WriteLine(note);
         Data = data ?? new DataStore(options.DataDir);
         Progress = new ProgressLine(Out);
         _checkpointLock = options.CheckpointDir is { } folder ? Training.Checkpoint.Lock(folder) : null;
@@ -64,6 +67,9 @@ public sealed class RunContext : IDisposable
 
     /// <summary>The device models and batches move to.</summary>
     public Device Device { get; }
+
+    /// <summary>How the device's convolution kernels were checked and, where they were wrong, routed around.</summary>
+    public KernelVerdict Kernels { get; }
 
     /// <summary>Where the data sets are found (and downloaded to).</summary>
     public DataStore Data { get; }
@@ -112,7 +118,7 @@ public sealed class RunContext : IDisposable
     public void Metric(string name, double value)
     {
         if (!double.IsFinite(value))
-            throw new CourseException(string.Create(CultureInfo.InvariantCulture, $"Training diverged: {name} became {value}; try a smaller learning rate (--lr)."));
+            throw Divergence.Of(Device, $"{name} became {value}");
         _metrics[name] = value;
     }
 

@@ -27,6 +27,9 @@ public sealed record RunResult
     /// <summary>The device the run used, as d2l names it (<c>cpu</c>, <c>cuda:0</c>).</summary>
     public required string Device { get; init; }
 
+    /// <summary>How convolutions were computed: <c>default</c>, or <c>oneDNN off</c> / <c>cuDNN off</c> where the default kernels failed the check.</summary>
+    public required string Kernels { get; init; }
+
     /// <summary>libtorch intra-op threads.</summary>
     public required int Threads { get; init; }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Course.Core.Data;
+using Course.Core.Kernels;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
 using TorchSharp;
@@ -81,13 +82,13 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
         EpochEnded?.Invoke(epoch, metrics);
     }
 
-    /// <summary>Stops with the divergence sentence if any of <paramref name="values"/> (a loss or metric) is not finite.</summary>
-    protected static void EnsureFinite(IEnumerable<double> values, int epoch, int? batch = null)
+    /// <summary>Stops with the divergence sentence (<see cref="Divergence"/>) if any of <paramref name="values"/> (a loss or metric) is not finite.</summary>
+    protected void EnsureFinite(IEnumerable<double> values, int epoch, int? batch = null)
     {
         foreach (double value in values)
             if (!double.IsFinite(value))
-                throw new CourseException(string.Create(CultureInfo.InvariantCulture,
-                    $"Training diverged: the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}; try a smaller learning rate (--lr)."));
+                throw Divergence.Of(Device, string.Create(CultureInfo.InvariantCulture,
+                    $"the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}"));
     }
 }
 

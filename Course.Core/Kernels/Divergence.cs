@@ -1,0 +1,20 @@
+using Course.Core.Runtime;
+using static TorchSharp.torch;
+
+namespace Course.Core.Kernels;
+
+/// <summary>
+/// The sentence for a loss or metric that is no longer finite. It blames the learning rate only after the device's
+/// kernels pass <see cref="KernelCheck"/> again: a NaN that a wrong kernel made is the machine's fault, and says so.
+/// </summary>
+public static class Divergence
+{
+    /// <summary>The exception to stop a run with; <paramref name="what"/> says what happened, e.g. <c>the loss became NaN in epoch 1</c>.</summary>
+    public static CourseException Of(Device device, string what)
+    {
+        var failed = KernelGuard.Recheck(device);
+        return failed.Count == 0
+            ? new CourseException($"Training diverged: {what}; try a smaller learning rate (--lr).")
+            : new CourseException($"Training stopped: {what}, and this machine's convolution kernels on {Devices.Describe(device)} now compute wrongly ({failed[0]}); this is a fault of the machine, not of the learning rate: run `course doctor`.");
+    }
+}
