@@ -1,4 +1,5 @@
 using Course.Core.Data;
+using Course.Core.Kernels;
 using Course.Core.Runtime;
 using NUnit.Framework;
 
@@ -20,6 +21,9 @@ public sealed class TestEnvironment
     {
         NativeHeap.KeepFreedBlocks();
         TorchSetup.SetThreads(1);
+        // As every run does: check the convolution kernels and route around wrong ones, so that the tests run on the
+        // path users get (Course.Tests/Kernels).
+        if (KernelGuard.Ensure(TorchSharp.torch.CPU).Note is { } note) TestContext.Progress.WriteLine(note);
     }
 
     /// <summary>

@@ -72,7 +72,7 @@ public sealed class RnnModel : RecurrentLanguageModel
     /// <inheritdoc />
     public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
     {
-        var (Y, newState) = _recur(nn.functional.one_hot(X.T, _vocabSize).to(float32), state);
+        var (Y, newState) = _recur(nn.functional.one_hot(X.T, _vocabSize).to(get_default_dtype()), state);
         return (linear.call(Y.reshape(-1, Y.shape[^1])), newState);
     }
 }

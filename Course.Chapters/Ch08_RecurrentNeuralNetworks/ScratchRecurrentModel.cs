@@ -42,7 +42,7 @@ public abstract class ScratchRecurrentModel : RecurrentLanguageModel
     /// <inheritdoc />
     public override (Tensor Output, Tensor[] State) forward(Tensor X, Tensor[] state)
     {
-        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(float32);
+        var inputs = nn.functional.one_hot(X.T, _vocabSize).to(get_default_dtype());
         var outputs = new List<Tensor>();
         for (long t = 0; t < inputs.shape[0]; t++)
         {

@@ -6,7 +6,7 @@ using Course.Core.Runtime;
 
 namespace Course.Chapters.Infrastructure;
 
-/// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c> and <c>data</c> (ARCHITECTURE.md, "How a section runs").</summary>
+/// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c>, <c>data</c> and <c>doctor</c> (ARCHITECTURE.md, "How a section runs").</summary>
 public static class CommandLine
 {
     private static readonly (SectionOptions Option, string Name)[] OptionNames =
@@ -32,7 +32,7 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             string message = parsed.CommandResult.Command == root && parsed.UnmatchedTokens.Count > 0
-                ? $"'{parsed.UnmatchedTokens[0]}' is not a command; use list, run or data"
+                ? $"'{parsed.UnmatchedTokens[0]}' is not a command; use list, run, data or doctor"
                 : parsed.Errors[0].Message.TrimEnd('.');
             error.WriteLine($"error: {message} (see `course --help`).");
             return 2;
@@ -128,6 +128,12 @@ public static class CommandLine
         data.Options.Add(dataDirForData);
         data.SetAction(result => Data(new DataStore(result.GetValue(dataDirForData)), output));
         root.Subcommands.Add(data);
+
+        var doctor = new Command("doctor", "Check this machine: versions, CPU and caches, the convolution kernels, every book model against float64, CUDA, the data sets.");
+        var dataDirForDoctor = new Option<string?>("--data-dir") { Description = "Folder searched first for the data sets." };
+        doctor.Options.Add(dataDirForDoctor);
+        doctor.SetAction(result => Doctor.Run(new DataStore(result.GetValue(dataDirForDoctor)), output));
+        root.Subcommands.Add(doctor);
         return root;
     }
 

@@ -59,7 +59,7 @@ public static class KernelGuard
         lock (Gate)
         {
             if (Verdicts.TryGetValue(name, out var known)) return known;
-            var verdict = Decide(device, name);
+            var verdict = Choose(device);
             Verdicts[name] = verdict;
             return verdict;
         }
@@ -73,8 +73,14 @@ public static class KernelGuard
     public static IReadOnlyList<ProbeResult> Recheck(Device device) =>
         device.type == DeviceType.META ? [] : KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
 
-    private static KernelVerdict Decide(Device device, string name)
+    /// <summary>
+    /// Checks <paramref name="device"/>'s kernels now, as libtorch's switches are, and routes around wrong ones (see
+    /// <see cref="Ensure"/>, which does this once per device and remembers the verdict).
+    /// </summary>
+    public static KernelVerdict Choose(Device device)
     {
+        string name = Devices.Describe(device);
+        if (device.type == DeviceType.META) return new KernelVerdict("meta", KernelRoute.Unchecked, [], null);
         var failed = KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
         if (failed.Length == 0) return new KernelVerdict(name, KernelRoute.Default, [], null);
 

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
 using NUnit.Framework;
 using TorchSharp;
