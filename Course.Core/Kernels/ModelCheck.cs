@@ -35,16 +35,31 @@ public static class ModelCheck
     public static ModelError Compare(nn.Module net, Func<nn.Module, Tensor[], Tensor[]> call, Tensor[] inputs, Device device)
     {
         using var scope = NewDisposeScope();
+        var ((y32, g32), (y64, g64)) = InBothPrecisions(net, inputs, device, x => ForwardBackward(net, call, x));
+        return new ModelError(y32.Zip(y64, KernelCheck.RelativeError).Max(), KernelCheck.RelativeError(g32, g64));
+    }
+
+    /// <summary>The forward half of <see cref="Compare"/>: the largest relative error of the outputs, without gradients.</summary>
+    public static double CompareForward(nn.Module net, Func<nn.Module, Tensor[], Tensor[]> call, Tensor[] inputs, Device device)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (y32, y64) = InBothPrecisions(net, inputs, device, x => call(net, x));
+        return y32.Zip(y64, KernelCheck.RelativeError).Max();
+    }
+
+    /// <summary>Runs <paramref name="compute"/> in evaluation mode in float32 on the device, then in float64 on the CPU.</summary>
+    private static (T Float32, T Float64) InBothPrecisions<T>(nn.Module net, Tensor[] inputs, Device device, Func<Tensor[], T> compute)
+    {
         net.eval();
         net.to(device);
-        var (y32, g32) = ForwardBackward(net, call, inputs.Select(t => t.to(device)).ToArray());
+        var result32 = compute(inputs.Select(t => t.to(device)).ToArray());
         var dtype = get_default_dtype();
         net.to(CPU).to(float64);
         set_default_dtype(float64);
         try
         {
-            var (y64, g64) = ForwardBackward(net, call, inputs.Select(t => t.is_floating_point() ? t.to(float64) : t).ToArray());
-            return new ModelError(y32.Zip(y64, KernelCheck.RelativeError).Max(), KernelCheck.RelativeError(g32, g64));
+            return (result32, compute(inputs.Select(t => t.is_floating_point() ? t.to(float64) : t).ToArray()));
         }
         finally
         {
