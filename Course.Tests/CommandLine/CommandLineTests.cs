@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
+using Course.Core.Kernels;
 using NUnit.Framework;
+using static TorchSharp.torch;
 
 namespace Course.Tests.CommandLine;
 
@@ -204,5 +206,22 @@ public sealed class CommandLineTests
         Assert.That(code, Is.Zero, stdout);
         foreach (var file in DataHub.Files) Assert.That(stdout, Does.Contain(file.Name));
         Assert.That(stdout, Does.Contain("fra-eng"));
+    }
+
+    [Test, Category("Slow")]
+    public void DoctorProvesThisMachinesNumbersAndNamesTheRoute()
+    {
+        var (code, stdout, stderr) = Process(TestEnvironment.DataRoot, "doctor");
+        Assert.That((code, stderr), Is.EqualTo((0, "")), stdout);
+        Assert.That(stdout, Does.Contain("Every check holds"));
+        foreach (var model in BookModels.All)
+            Assert.That(stdout, Does.Match($@"\n{model.Name} on cpu +ok +forward .* backward .* off float64"));
+        foreach (var file in DataHub.Files) Assert.That(stdout, Does.Contain($"data {file.Name}"));
+        var verdict = KernelGuard.Ensure(CPU);
+        Assert.That(stdout, Does.Contain(verdict.Route == KernelRoute.Default
+            ? "kernels on cpu                 ok    default kernels pass every probe"
+            : "kernels on cpu                 ok    oneDNN off: the default kernels failed"));
+        if (CpuInfo.Current.KnownFault is not null)
+            Assert.That(stdout, Does.Contain("CPUID leaf 0x8000001D (its caches) is empty"));
     }
 }
