@@ -23,7 +23,7 @@ public sealed record ProbeResult(string Name, double RelativeError)
 /// on the device, forward and backward, at a shape a wrong kernel gets wrong, and compares it with the same computation
 /// in float64 on the CPU (libtorch's own kernels; oneDNN and cuDNN take no float64). The shapes: batch 2, NCHW, 3×3 and
 /// 5×5 kernels, input channels that leave a partial block of 16 lanes (AVX-512) and of 8 (AVX2), the channel counts of
-/// DenseNet's last block, and conv1d, conv_transpose2d and conv3d. It catches any kernel that is wrong at these shapes,
+/// DenseNet's last block, LeNet's first layer (1 channel to 6), and conv1d, conv_transpose2d and conv3d. It catches any kernel that is wrong at these shapes,
 /// whatever the cause.
 /// </summary>
 public static class KernelCheck
@@ -43,6 +43,7 @@ public static class KernelCheck
     private static readonly Probe[] Probes =
     [
         Conv2d(20, 3, backward: true), Conv2d(20, 5), Conv2d(24, 3), Conv2d(24, 5), Conv2d(12, 3), Conv2d(36, 3), Conv2d(120, 3),
+        Conv2d(1, 5, backward: true, outputs: 6),
         new("conv1d 3, 20 channels", [2, 20, 8], [16, 20, 3], (x, w) => nn.functional.conv1d(x, w, padding: 1), Backward: true),
         new("conv_transpose2d 3×3, 20 channels", [2, 20, 6, 6], [20, 16, 3, 3],
             (x, w) => nn.functional.conv_transpose2d(x, w, padding: [1, 1]), Backward: true),
@@ -50,8 +51,10 @@ public static class KernelCheck
             (x, w) => nn.functional.conv3d(x, w, padding: [1, 1, 1])),
     ];
 
-    private static Probe Conv2d(int channels, int kernel, bool backward = false) =>
-        new($"conv2d {kernel}×{kernel}, {channels} channels", [2, channels, 6, 6], [16, channels, kernel, kernel],
+    /// <summary>A conv2d probe; its backward to the input is a convolution over <paramref name="outputs"/> channels.</summary>
+    private static Probe Conv2d(int channels, int kernel, bool backward = false, int outputs = 16) =>
+        new($"conv2d {kernel}×{kernel}, {channels} channel{(channels == 1 ? "" : "s")}{(outputs == 16 ? "" : $" to {outputs}")}",
+            [2, channels, 6, 6], [outputs, channels, kernel, kernel],
             (x, w) => nn.functional.conv2d(x, w, padding: [kernel / 2, kernel / 2]), backward);
 
     /// <summary>
@@ -61,20 +64,21 @@ public static class KernelCheck
     public static IReadOnlyList<ProbeResult> Run(Device device)
     {
         using var scope = NewDisposeScope();
-        var generator = new Generator(Seed);
+        using var generator = new Generator(Seed);
         var results = new List<ProbeResult>();
         foreach (var probe in Probes)
         {
             var x = randn(probe.Input, float64, generator: generator);
             var w = randn(probe.Weight, float64, generator: generator) / Math.Sqrt(probe.Weight.Skip(1).Aggregate(1L, (a, b) => a * b));
+            var w32 = w.to(float32).to(device);
             if (!probe.Backward)
             {
                 using var noGrad = no_grad();
-                var y = probe.Op(x.to(float32).to(device), w.to(float32).to(device));
+                var y = probe.Op(x.to(float32).to(device), w32);
                 results.Add(new(probe.Name, RelativeError(y, Reference(() => probe.Op(x, w)))));
                 continue;
             }
-            var (y32, dx32, dw32) = Gradients(probe.Op, x.to(float32).to(device), w.to(float32).to(device));
+            var (y32, dx32, dw32) = Gradients(probe.Op, x.to(float32).to(device), w32);
             var (y64, dx64, dw64) = Reference(() => Gradients(probe.Op, x, w));
             results.Add(new(probe.Name, RelativeError(y32, y64)));
             results.Add(new($"{probe.Name}, backward to the input", RelativeError(dx32, dx64)));
@@ -101,6 +105,12 @@ public static class KernelCheck
         }
     }
 
+    /// <summary>
+    /// The same 4-D tensor (a conv2d weight) with its channels stored last, as PyTorch's <c>channels_last</c> memory
+    /// format lays it out; libtorch then runs the convolution on oneDNN's channels-last path.
+    /// </summary>
+    public static Tensor ChannelsLast(Tensor weight) => weight.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
+
     /// <summary>max |actual − reference| / max |reference|, in float64 on the CPU; NaN where either holds a NaN.</summary>
     public static double RelativeError(Tensor actual, Tensor reference)
     {
@@ -116,7 +126,7 @@ public static class KernelCheck
     private static (Tensor Y, Tensor Dx, Tensor Dw) Gradients(Convolution op, Tensor x, Tensor w)
     {
         x = x.detach().requires_grad_();
-        w = w.detach().requires_grad_();
+        w = w.detach().requires_grad_(); // detach keeps the layout
         var y = op(x, w);
         var weighting = randn(y.shape, float64, generator: new Generator(WeightingSeed)).to(y.dtype).to(y.device);
         (y * weighting).sum().backward();

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Course.Core.Runtime;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Course.Core.Kernels;
@@ -96,10 +97,76 @@ public static class KernelGuard
             throw new CourseException($"{found}, and with {library} off libtorch's own kernels are wrong too ({Describe(stillFailed)}); Course will not compute on wrong numbers: run `course doctor` and report its table.");
         }
         string cost = cpu
-            ? "convolution steps take about 1.5-3x as long (README, \"Right numbers on every machine\")"
-            : "convolution steps are slower";
+            ? "a model Course trains keeps oneDNN where each of its convolution layers, its weights laid out channels-last, passes the same check; elsewhere convolutions take 1.6-3.4x as long (README, \"Right numbers on every machine\")"
+            : "convolutions are slower";
         return new KernelVerdict(name, KernelRoute.LibraryOff, failed,
             $"note: {found}; Course turned {library} off for this process, and libtorch's own kernels pass the same check; {cost}.");
+    }
+
+    /// <summary>
+    /// Where this process's route is <see cref="KernelRoute.LibraryOff"/> on the CPU, lays out the conv2d weights of
+    /// <paramref name="net"/> channels-last (the oneDNN path that is right where the NCHW one is not), checks each of its conv2d layers on oneDNN against libtorch's own kernels (forward and backward,
+    /// batch 2; a layer that fails is laid out NCHW and checked again), and returns the scope in which the model may use
+    /// oneDNN; null where the route is not this one, the model has no conv2d layer, a 3-D or larger parameter is not a
+    /// conv2d weight (a convolution Course cannot lay out), or a layer fails in both layouts. Call it after the model moved to its device. <paramref name="verdict"/>
+    /// defaults to <see cref="Ensure"/>'s.
+    /// </summary>
+    public static KernelScope? Accelerate(nn.Module net, Device device, KernelVerdict? verdict = null)
+    {
+        verdict ??= Ensure(device);
+        if (verdict.Route != KernelRoute.LibraryOff || device.type != DeviceType.CPU) return null;
+        var layers = net.modules().OfType<Conv2d>().ToArray();
+        var conv2dWeights = layers.Select(c => c.weight).OfType<Tensor>().ToHashSet(ReferenceEqualityComparer.Instance);
+        if (layers.Length == 0 || net.parameters().Any(p => p.dim() >= 3 && !conv2dWeights.Contains(p))) return null;
+        foreach (var layer in layers)
+        {
+            // Channels-last first (the path that is right where the NCHW one is not); where oneDNN gets even that
+            // wrong for this layer (seen: the input gradient of a 1-channel layer), the NCHW layout, checked the same.
+            Lay(layer, KernelCheck.ChannelsLast);
+            if (LayerIsRight(layer)) continue;
+            Lay(layer, w => w.contiguous());
+            if (!LayerIsRight(layer)) return null;
+        }
+        return new KernelScope();
+    }
+
+    private static void Lay(Conv2d layer, Func<Tensor, Tensor> layout)
+    {
+        using var noGrad = no_grad();
+        using var laid = layout(layer.weight!);
+        layer.weight!.set_(laid);
+    }
+
+    /// <summary>One conv2d layer, as it is, on oneDNN against libtorch's own kernels: output and both gradients.</summary>
+    private static bool LayerIsRight(Conv2d layer)
+    {
+        using var scope = NewDisposeScope();
+        var weight = layer.weight!;
+        long side = Math.Max(weight.shape[2], weight.shape[3]) + 4;
+        using var generator = new Generator(5);
+        var x = randn([2, weight.shape[1] * layer.groups, side, side], generator: generator).to(weight.device);
+        Tensor[] Run(bool oneDnn)
+        {
+            LibTorchContext.OneDnnEnabled = oneDnn;
+            var input = x.detach().requires_grad_();
+            foreach (var p in layer.parameters()) p.grad = null;
+            var y = layer.call(input);
+            y.sum().backward();
+            return [y.detach(), input.grad!, weight.grad!.clone()];
+        }
+        bool training = layer.training;
+        try
+        {
+            var fast = Run(true);
+            var own = Run(false);
+            return fast.Zip(own, KernelCheck.RelativeError).All(e => e <= KernelCheck.Tolerance);
+        }
+        finally
+        {
+            LibTorchContext.OneDnnEnabled = false;
+            foreach (var p in layer.parameters()) p.grad = null;
+            layer.train(training);
+        }
     }
 
     private static void SetLibrary(bool cpu, bool enabled)

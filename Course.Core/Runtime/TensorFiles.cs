@@ -113,7 +113,10 @@ public static class TensorFiles
                 foreach (var (name, tensor) in entries)
                 {
                     writer.Write(name);
-                    tensor.Save(writer);
+                    // TorchSharp writes the storage as it lies; a channels-last weight (Course.Core/Kernels) must be
+                    // written in the logical order the shape says.
+                    using var ordered = tensor.contiguous();
+                    ordered.Save(writer);
                 }
                 writer.Write(EndMarker);
             }

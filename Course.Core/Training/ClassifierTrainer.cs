@@ -34,7 +34,9 @@ public sealed class ClassifierTrainer : Trainer<EpochMetrics>
         foreach (int epoch in run.EpochsLeft)
         {
             var (trainLoss, trainAccuracy, examples) = TrainEpoch(run, net, train, loss, epoch);
-            run.EndEpoch(new EpochMetrics(epoch, trainLoss, trainAccuracy, Metrics.EvaluateAccuracy(net, test)), examples);
+            double testAccuracy;
+            using (run.ModelKernels()) testAccuracy = Metrics.EvaluateAccuracy(net, test);
+            run.EndEpoch(new EpochMetrics(epoch, trainLoss, trainAccuracy, testAccuracy), examples);
         }
         return new ClassifierHistory(run.History.Select(e => e.Metrics).ToArray(), run.PerSecond);
     }

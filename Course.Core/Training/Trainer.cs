@@ -53,6 +53,7 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     {
         if (Weights?.StartFrom is { } start) PyTorchWeights.Load(net, start);
         net.to(Device);
+        var kernels = KernelGuard.Accelerate(net, Device);
         var built = updater(net);
         DeviceContract.CheckModel(Device, net, built);
         var done = new List<EpochRecord<TEpoch>>();
@@ -64,7 +65,7 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
             order?.SkipEpochs(done.Count);
             Progress?.Line($"resumed from {Checkpoint.Folder} after epoch {done.Count}");
         }
-        var run = new TrainingRun<TEpoch>(this, net, built, done);
+        var run = new TrainingRun<TEpoch>(this, net, built, done, kernels);
         for (int i = 0; i < done.Count; i++) Ended(i + 1, done[i].Metrics);
         if (done.Count == Epochs) Export(net);
         return run;
@@ -102,14 +103,21 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
     private readonly Trainer<TEpoch> _trainer;
     private readonly nn.Module _net;
     private readonly List<EpochRecord<TEpoch>> _history;
+    private readonly KernelScope? _kernels;
     private readonly Timer _timer = new();
     private double _seconds;
     private bool _verified;
 
-    internal TrainingRun(Trainer<TEpoch> trainer, nn.Module net, IUpdater updater, List<EpochRecord<TEpoch>> history)
+    internal TrainingRun(Trainer<TEpoch> trainer, nn.Module net, IUpdater updater, List<EpochRecord<TEpoch>> history, KernelScope? kernels)
     {
-        (_trainer, _net, Updater, _history) = (trainer, net, updater, history);
+        (_trainer, _net, Updater, _history, _kernels) = (trainer, net, updater, history, kernels);
     }
+
+    /// <summary>
+    /// The scope in which the model's convolution layers run on the kernels <see cref="KernelGuard.Accelerate"/>
+    /// allowed it (every <see cref="Step"/> is in it); null where the process's route holds for the model too.
+    /// </summary>
+    public IDisposable? ModelKernels() => _kernels?.Enter();
 
     /// <summary>The updater, built from the moved model.</summary>
     public IUpdater Updater { get; }
@@ -146,6 +154,7 @@ public sealed class TrainingRun<TEpoch> where TEpoch : notnull
                 : $"in epoch {_history.Count + 1}");
         _timer.Start();
         using (var scope = NewDisposeScope())
+        using (ModelKernels())
         {
             foreach (var t in batch) scope.Attach(t);
             body(batch.Select(t => t.to(Device)).ToArray());

@@ -118,6 +118,49 @@ public sealed class KernelGuardTests
     }
 
     [Test]
+    public void OnTheRouteAModelKeepsOneDnnOnlyWhereEachOfItsLayersPassesTheCheck()
+    {
+        using var machine = new SwitchesKept();
+        using var sizes = Open();
+        sizes.MakeFaulty();
+        LibTorchContext.OneDnnEnabled = true;
+        var verdict = KernelGuard.Choose(CPU);
+        // A convolution Course cannot lay out keeps the process's route.
+        using var functional = new FunctionalConvolution();
+        Assert.That(KernelGuard.Accelerate(functional, CPU, verdict), Is.Null);
+        // LeNet's first layer (1 channel to 6) computes its input gradient wrongly on oneDNN in either layout.
+        using var lenet = new Course.Chapters.Ch06_ConvolutionalNetworks.LeNet();
+        Assert.That(KernelGuard.Accelerate(lenet, CPU, verdict), Is.Null);
+        // GoogLeNet's layers all pass with their weights channels-last.
+        using var googlenet = new GoogLeNet();
+        Assert.That(KernelGuard.Accelerate(googlenet, CPU, verdict), Is.Not.Null);
+        // (A 1×1 or 1-channel weight reads as contiguous in either layout.)
+        var spatial = googlenet.modules().OfType<TorchSharp.Modules.Conv2d>().Select(c => c.weight!)
+            .Where(w => w.shape[1] > 1 && w.shape[2] > 1).ToArray();
+        Assert.That(spatial.Where(w => w.is_contiguous()).Select(w => string.Join("×", w.shape)), Is.Empty, "every 3×3 and 5×5 weight channels-last");
+    }
+
+    [Test]
+    public void AChannelsLastWeightIsSavedInItsLogicalOrder()
+    {
+        using var scope = NewDisposeScope();
+        var weight = KernelCheck.ChannelsLast(arange(2 * 3 * 2 * 2, dtype: float32).reshape(2, 3, 2, 2));
+        string file = Path.Combine(TestEnvironment.TempFolder(), "w.bin");
+        Course.Core.Runtime.TensorFiles.Save(weight, file);
+        Assert.That(Course.Core.Runtime.TensorFiles.Load(file).equal(weight).all().item<bool>(), Is.True);
+    }
+
+    /// <summary>A model that convolves with a raw parameter, as d2l's from-scratch code could.</summary>
+    private sealed class FunctionalConvolution : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Parameter _kernel = new(randn(4, 20, 3, 3));
+
+        public FunctionalConvolution() : base(nameof(FunctionalConvolution)) => RegisterComponents();
+
+        public override Tensor forward(Tensor input) => nn.functional.conv2d(input, _kernel);
+    }
+
+    [Test]
     public void TheCpuIsDescribed()
     {
         var cpu = CpuInfo.Current;

@@ -1,7 +1,9 @@
 // What the route of #19 costs (README, "Right numbers on every machine"): each of the book's CNNs takes SGD training
-// steps with oneDNN on a healthy machine's caches (written into oneDNN's CPU detection where this machine reports
-// none, so that oneDNN computes right here too) and with oneDNN off (the route), alternating three rounds; prints the
-// median milliseconds per step of each and their ratio. Usage: KernelCost [threads=2] [steps=5]
+// steps three ways, alternating three rounds: with oneDNN on a healthy machine's caches (written into oneDNN's CPU
+// detection, so that oneDNN computes right on any machine), with oneDNN off (the process's route), and on the fault (1-byte
+// caches written) as the training core runs it (KernelGuard.Accelerate: each conv2d layer on oneDNN channels-last
+// where it passes the check). Prints the median milliseconds per step and the ratios to the healthy machine.
+// Usage: KernelCost [threads=2] [steps=5]
 using System.Diagnostics;
 using System.Globalization;
 using Course.Chapters.Ch06_ConvolutionalNetworks;
@@ -18,7 +20,6 @@ int threads = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture)
 int steps = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 5;
 TorchSetup.SetThreads(threads);
 using var sizes = OneDnnCacheSizes.TryOpen(out string why) ?? throw new InvalidOperationException($"cannot write oneDNN's caches here: {why}");
-sizes.MakeHealthy();
 LibTorchContext.NnpackEnabled = false;
 
 (string Name, Func<nn.Module<Tensor, Tensor>> Build, int Batch, int Side)[] models =
@@ -33,28 +34,35 @@ LibTorchContext.NnpackEnabled = false;
     ("DenseNet (7.7)", () => new DenseNet(), 16, 96),
 ];
 Console.WriteLine($"{threads} thread(s), {steps} steps after one warm-up, median of 3 alternating rounds; ms per step");
-Console.WriteLine("| model | batch × side | oneDNN (healthy caches) | oneDNN off (the route) | off / on |");
-Console.WriteLine("|---|---|---|---|---|");
+Console.WriteLine("| model | batch × side | healthy: oneDNN | oneDNN off | ratio | fault, training core's route | ratio |");
+Console.WriteLine("|---|---|---|---|---|---|---|");
 foreach (var (name, build, batch, side) in models)
 {
     var on = new List<double>();
     var off = new List<double>();
+    var routed = new List<double>();
     for (int round = 0; round < 3; round++)
     {
+        sizes.MakeHealthy();
         LibTorchContext.OneDnnEnabled = true;
         if (KernelCheck.Run(CPU).Any(p => !p.Passed)) throw new InvalidOperationException("oneDNN is wrong even with healthy caches written");
-        on.Add(StepMilliseconds(build, batch, side, steps));
+        on.Add(StepMilliseconds(build, batch, side, steps, null));
         LibTorchContext.OneDnnEnabled = false;
-        off.Add(StepMilliseconds(build, batch, side, steps));
+        off.Add(StepMilliseconds(build, batch, side, steps, null));
+        sizes.MakeFaulty();
+        LibTorchContext.OneDnnEnabled = true;
+        var verdict = KernelGuard.Choose(CPU);
+        routed.Add(StepMilliseconds(build, batch, side, steps, verdict));
     }
-    double a = Median(on), b = Median(off);
-    Console.WriteLine($"| {name} | {batch} × {side} | {a:F0} | {b:F0} | {b / a:F2} |");
+    double a = Median(on), b = Median(off), c = Median(routed);
+    Console.WriteLine($"| {name} | {batch} × {side} | {a:F0} | {b:F0} | {b / a:F2} | {c:F0} | {c / a:F2} |");
 }
 
-static double StepMilliseconds(Func<nn.Module<Tensor, Tensor>> build, int batch, int side, int steps)
+static double StepMilliseconds(Func<nn.Module<Tensor, Tensor>> build, int batch, int side, int steps, KernelVerdict? route)
 {
     manual_seed(0);
     using var net = build();
+    var kernels = route is null ? null : KernelGuard.Accelerate(net, CPU, route);
     using var sgd = optim.SGD(net.parameters(), 0.01);
     using var x = rand(batch, 1, side, side);
     using var y = randint(0, 10, [batch]);
@@ -62,6 +70,7 @@ static double StepMilliseconds(Func<nn.Module<Tensor, Tensor>> build, int batch,
     for (int step = 0; step <= steps; step++)
     {
         using var scope = NewDisposeScope();
+        using var model = kernels?.Enter();
         var watch = Stopwatch.StartNew();
         sgd.zero_grad();
         nn.functional.cross_entropy(net.call(x), y).backward();

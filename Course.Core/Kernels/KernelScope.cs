@@ -1,0 +1,26 @@
+namespace Course.Core.Kernels;
+
+/// <summary>
+/// Where a model's convolution layers may run on oneDNN although the process keeps it off (see
+/// <see cref="KernelGuard.Accelerate"/>): <see cref="Enter"/> turns oneDNN on until the returned scope is disposed.
+/// </summary>
+public sealed class KernelScope
+{
+    private readonly bool _processRoute = LibTorchContext.OneDnnEnabled;
+
+    internal KernelScope()
+    {
+    }
+
+    /// <summary>Turns oneDNN on for the model's step or evaluation; disposing puts the process's route back.</summary>
+    public IDisposable Enter()
+    {
+        LibTorchContext.OneDnnEnabled = true;
+        return new Exit(_processRoute);
+    }
+
+    private sealed class Exit(bool processRoute) : IDisposable
+    {
+        public void Dispose() => LibTorchContext.OneDnnEnabled = processRoute;
+    }
+}
