@@ -97,7 +97,7 @@ public static class KernelGuard
             throw new CourseException($"{found}, and with {library} off libtorch's own kernels are wrong too ({Describe(stillFailed)}); Course will not compute on wrong numbers: run `course doctor` and report its table.");
         }
         string cost = cpu
-            ? "a model Course trains keeps oneDNN where each of its convolution layers, its weights laid out channels-last, passes the same check; elsewhere convolutions take 1.6-3.4x as long (README, \"Right numbers on every machine\")"
+            ? "a model Course trains keeps oneDNN where each of its convolution layers, its weights laid out channels-last, passes the same check; elsewhere convolutions take about 2-3.5x as long (README, \"Right numbers on every machine\")"
             : "convolutions are slower";
         return new KernelVerdict(name, KernelRoute.LibraryOff, failed,
             $"note: {found}; Course turned {library} off for this process, and libtorch's own kernels pass the same check; {cost}.");
