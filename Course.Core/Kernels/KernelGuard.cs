@@ -108,7 +108,8 @@ public static class KernelGuard
     /// <paramref name="net"/> channels-last (the oneDNN path that is right where the NCHW one is not), checks each of its conv2d layers on oneDNN against libtorch's own kernels (forward and backward,
     /// batch 2; a layer that fails is laid out NCHW and checked again), and returns the scope in which the model may use
     /// oneDNN; null where the route is not this one, the model has no conv2d layer, a 3-D or larger parameter is not a
-    /// conv2d weight (a convolution Course cannot lay out), or a layer fails in both layouts. Call it after the model moved to its device. <paramref name="verdict"/>
+    /// conv2d weight (a convolution Course cannot lay out), or a layer fails in both layouts. Each layer hands its
+    /// output on in NCHW, as without the route. Call it after the model moved to its device. <paramref name="verdict"/>
     /// defaults to <see cref="Ensure"/>'s.
     /// </summary>
     public static KernelScope? Accelerate(nn.Module net, Device device, KernelVerdict? verdict = null)
@@ -127,6 +128,9 @@ public static class KernelGuard
             Lay(layer, w => w.contiguous());
             if (!LayerIsRight(layer)) return null;
         }
+        // A channels-last weight makes the layer's output channels-last too; the rest of the model (a view, a
+        // flatten) sees NCHW as it would without the route.
+        foreach (var layer in layers) layer.register_forward_hook((_, _, output) => output.contiguous());
         return new KernelScope();
     }
 

@@ -141,6 +141,29 @@ public sealed class KernelGuardTests
     }
 
     [Test]
+    public void OnTheRouteALayerHandsItsOutputOnInNchwSoThatAViewStillWorks()
+    {
+        using var machine = new SwitchesKept();
+        using var sizes = Open();
+        sizes.MakeFaulty();
+        LibTorchContext.OneDnnEnabled = true;
+        var verdict = KernelGuard.Choose(CPU);
+        using var scope = NewDisposeScope();
+        var conv = nn.Conv2d(20, 24, 3, padding: 1);
+        var kernels = KernelGuard.Accelerate(conv, CPU, verdict);
+        Assert.That(kernels, Is.Not.Null);
+        Assert.That(conv.weight!.is_contiguous(), Is.False, "the weight is laid out channels-last");
+        var x = randn(2, 20, 6, 6);
+        using (kernels!.Enter())
+        {
+            var y = conv.call(x);
+            Assert.That(y.is_contiguous(), Is.True);
+            Assert.That(y.view(2, -1).shape, Is.EqualTo(new long[] { 2, 24 * 36 }));
+        }
+        Assert.That(LibTorchContext.OneDnnEnabled, Is.False, "the scope puts the process's route back");
+    }
+
+    [Test]
     public void AChannelsLastWeightIsSavedInItsLogicalOrder()
     {
         using var scope = NewDisposeScope();
