@@ -116,7 +116,7 @@ public static class KernelGuard
     {
         verdict ??= Ensure(device);
         if (verdict.Route != KernelRoute.LibraryOff || device.type != DeviceType.CPU) return null;
-        var layers = net.modules().OfType<Conv2d>().ToArray();
+        var layers = net.modules().Prepend(net).OfType<Conv2d>().Distinct().ToArray(); // modules() leaves out the model itself
         var conv2dWeights = layers.Select(c => c.weight).OfType<Tensor>().ToHashSet(ReferenceEqualityComparer.Instance);
         if (layers.Length == 0 || net.parameters().Any(p => p.dim() >= 3 && !conv2dWeights.Contains(p))) return null;
         foreach (var layer in layers)
