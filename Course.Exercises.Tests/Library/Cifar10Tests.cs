@@ -2,10 +2,11 @@ using Course.Core.Data;
 using Course.Core.Runtime;
 using Course.Exercises.Data;
 using Course.Exercises.Vision;
+using Course.Tests;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Course.Tests.Exercises;
+namespace Course.Exercises.Tests.Library;
 
 public sealed class Cifar10Tests
 {

@@ -2,7 +2,7 @@ using Course.Exercises.Training;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
-namespace Course.Tests.Exercises;
+namespace Course.Exercises.Tests.Library;
 
 public sealed class SegmentationMetricsTests
 {
