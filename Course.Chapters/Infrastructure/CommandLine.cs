@@ -87,7 +87,7 @@ public static class CommandLine
         var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the book's).", CustomParser = ParsePositiveDouble };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device, CustomParser = ParseDevice };
         var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => Defaults.Seed };
-        var threads = PositiveInt("--threads", "libtorch intra-op threads (default: one per core for the MLPs of 4.2, 4.3 and 4.6, the CNNs of 6.6 and chapter 7 and the concise LSTMs of 9.2-9.4, else 1).");
+        var threads = PositiveInt("--threads", "libtorch intra-op threads (default: one per core for the MLPs of 4.2, 4.3 and 4.6, the CNNs of 6.6 and chapter 7 and the LSTMs of 9.2 (from scratch and concise), 9.3 and 9.4, else 1).");
         var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
         var resize = PositiveInt("--resize", "Resize images to N×N pixels (default: the book's).");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };

@@ -27,9 +27,10 @@ public sealed class SectionAttribute(string id, string number, string title) : A
     /// <summary>
     /// Whether a second libtorch thread speeds the section's training up in every measured run, so that without
     /// <c>--threads</c> it gets one per core: the Fashion-MNIST MLPs (4.2, 4.3, 4.6), the convolutional networks (6.6,
-    /// chapter 7) and the concise LSTMs (9.2–9.4), whose matrix products and convolutions are large enough to share.
-    /// Every other section gets one thread. Measured on 2 cores, six alternating runs (scripts/speed-vs-pytorch.sh,
-    /// README "Against PyTorch"): a second thread runs the MLP 25%, the CNNs 30–64% and the concise LSTM 37% faster
+    /// chapter 7) and the LSTM sections (9.2–9.4), whose matrix products and convolutions are large enough to share; 9.2
+    /// trains its LSTM from scratch, then the concise one, and both get the section's threads. Every other section gets
+    /// one thread. Measured on 2 cores, six alternating runs (scripts/speed-vs-pytorch.sh, docs/performance.md "Against
+    /// PyTorch"): a second thread runs the MLP 25%, the CNNs 30–64% and the concise LSTM 37% faster
     /// every time; it leaves softmax regression, the RNNs, the concise GRU, the LSTM from scratch and the Transformer
     /// within ±8%, where a busy core turns a small gain into a loss; and it slows the GRU from scratch and seq2seq by 15%.
     /// </summary>
