@@ -13,6 +13,21 @@ public static class LibTorchContext
 {
     private static readonly Lazy<Entry> Exports = new(Load);
 
+    /// <summary>
+    /// The exports used, as (Itanium name, MSVC name): <c>at::globalContext()</c>, then the getter and setter of oneDNN,
+    /// NNPACK and cuDNN. Each platform's libtorch 2.10 exports them (<c>Course.Tests/Build/LibTorchExportTests.cs</c>).
+    /// </summary>
+    public static IReadOnlyList<(string Itanium, string Msvc)> Symbols { get; } =
+    [
+        ("_ZN2at13globalContextEv", "?globalContext@at@@YAAEAVContext@1@XZ"),
+        ("_ZNK2at7Context17userEnabledMkldnnEv", "?userEnabledMkldnn@Context@at@@QEBA_NXZ"),
+        ("_ZN2at7Context20setUserEnabledMkldnnEb", "?setUserEnabledMkldnn@Context@at@@QEAAX_N@Z"),
+        ("_ZNK2at7Context17userEnabledNNPACKEv", "?userEnabledNNPACK@Context@at@@QEBA_NXZ"),
+        ("_ZN2at7Context20setUserEnabledNNPACKEb", "?setUserEnabledNNPACK@Context@at@@QEAAX_N@Z"),
+        ("_ZNK2at7Context16userEnabledCuDNNEv", "?userEnabledCuDNN@Context@at@@QEBA_NXZ"),
+        ("_ZN2at7Context19setUserEnabledCuDNNEb", "?setUserEnabledCuDNN@Context@at@@QEAAX_N@Z"),
+    ];
+
     /// <summary>Whether libtorch may run convolutions on oneDNN (on by default).</summary>
     public static bool OneDnnEnabled
     {
@@ -72,16 +87,9 @@ public static class LibTorchContext
     {
         var library = Library;
         bool msvc = OperatingSystem.IsWindows();
-        T Export<T>(string itanium, string microsoft) where T : Delegate =>
-            Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(library, msvc ? microsoft : itanium));
-        var context = Export<GlobalContext>("_ZN2at13globalContextEv", "?globalContext@at@@YAAEAVContext@1@XZ")();
-        return new Entry(
-            context,
-            Export<Getter>("_ZNK2at7Context17userEnabledMkldnnEv", "?userEnabledMkldnn@Context@at@@QEBA_NXZ"),
-            Export<Setter>("_ZN2at7Context20setUserEnabledMkldnnEb", "?setUserEnabledMkldnn@Context@at@@QEAAX_N@Z"),
-            Export<Getter>("_ZNK2at7Context17userEnabledNNPACKEv", "?userEnabledNNPACK@Context@at@@QEBA_NXZ"),
-            Export<Setter>("_ZN2at7Context20setUserEnabledNNPACKEb", "?setUserEnabledNNPACK@Context@at@@QEAAX_N@Z"),
-            Export<Getter>("_ZNK2at7Context16userEnabledCuDNNEv", "?userEnabledCuDNN@Context@at@@QEBA_NXZ"),
-            Export<Setter>("_ZN2at7Context19setUserEnabledCuDNNEb", "?setUserEnabledCuDNN@Context@at@@QEAAX_N@Z"));
+        T Export<T>(int index) where T : Delegate =>
+            Marshal.GetDelegateForFunctionPointer<T>(NativeLibrary.GetExport(library, msvc ? Symbols[index].Msvc : Symbols[index].Itanium));
+        return new Entry(Export<GlobalContext>(0)(), Export<Getter>(1), Export<Setter>(2), Export<Getter>(3), Export<Setter>(4),
+            Export<Getter>(5), Export<Setter>(6));
     }
 }

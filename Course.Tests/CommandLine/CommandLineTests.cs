@@ -224,4 +224,15 @@ public sealed class CommandLineTests
         if (CpuInfo.Current.KnownFault is not null)
             Assert.That(stdout, Does.Contain("CPUID leaf 0x8000001D (its caches) is empty"));
     }
+
+    [Test, Category("Cuda")]
+    public void DoctorProvesEveryBookModelOnCudaAgainstTheCpusFloat64()
+    {
+        if (!cuda.is_available()) Assert.Ignore("CUDA is not available on this machine.");
+        var (code, stdout, stderr) = Process(TestEnvironment.DataRoot, "doctor");
+        Assert.That((code, stderr), Is.EqualTo((0, "")), stdout);
+        Assert.That(stdout, Does.Match(@"\nkernels on cuda:0 +ok "));
+        foreach (var model in BookModels.All)
+            Assert.That(stdout, Does.Match($@"\n{model.Name} on cuda:0 +ok +forward .* backward .* off float64"));
+    }
 }
