@@ -131,7 +131,7 @@ public static class KernelGuard
         // A channels-last weight makes the layer's output channels-last too; the rest of the model (a view, a
         // flatten) sees NCHW as it would without the route.
         foreach (var layer in layers) layer.register_forward_hook((_, _, output) => output.contiguous());
-        return new KernelScope();
+        return new KernelScope(() => layers.All(LayerIsRight));
     }
 
     private static void Lay(Conv2d layer, Func<Tensor, Tensor> layout)

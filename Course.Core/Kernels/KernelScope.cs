@@ -7,9 +7,24 @@ namespace Course.Core.Kernels;
 public sealed class KernelScope
 {
     private readonly bool _processRoute = LibTorchContext.OneDnnEnabled;
+    private readonly Func<bool> _recheck;
 
-    internal KernelScope()
+    internal KernelScope(Func<bool> recheck)
     {
+        _recheck = recheck;
+    }
+
+    /// <summary>Checks the model's layers on oneDNN again, as <see cref="KernelGuard.Accelerate"/> did: true where all still pass.</summary>
+    public bool LayersStillRight()
+    {
+        try
+        {
+            return _recheck();
+        }
+        finally
+        {
+            LibTorchContext.OneDnnEnabled = _processRoute;
+        }
     }
 
     /// <summary>Turns oneDNN on for the model's step or evaluation; disposing puts the process's route back.</summary>

@@ -41,6 +41,8 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     /// <summary>Called after each epoch, restored or trained.</summary>
     public Action<int, TEpoch>? EpochEnded { get; init; }
 
+    private KernelScope? _kernels;
+
     /// <summary>Shows one epoch's metrics: animator points, TensorBoard scalars, a progress line.</summary>
     protected abstract void Record(int epoch, TEpoch metrics);
 
@@ -53,7 +55,7 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
     {
         if (Weights?.StartFrom is { } start) PyTorchWeights.Load(net, start);
         net.to(Device);
-        var kernels = KernelGuard.Accelerate(net, Device);
+        var kernels = _kernels = KernelGuard.Accelerate(net, Device);
         var built = updater(net);
         DeviceContract.CheckModel(Device, net, built);
         var done = new List<EpochRecord<TEpoch>>();
@@ -89,7 +91,7 @@ public abstract class Trainer<TEpoch> where TEpoch : notnull
         foreach (double value in values)
             if (!double.IsFinite(value))
                 throw Divergence.Of(Device, string.Create(CultureInfo.InvariantCulture,
-                    $"the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}"));
+                    $"the loss became {value} in epoch {epoch}{(batch is { } b ? $" (by batch {b})" : "")}"), _kernels);
     }
 }
 

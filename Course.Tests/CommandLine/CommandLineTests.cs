@@ -197,6 +197,12 @@ public sealed class CommandLineTests
         string folder = json.RootElement.GetProperty("output_directory").GetString()!;
         Assert.That(Directory.GetFiles(folder).Select(Path.GetFileName), Is.SupersetOf(new[] { "metrics.json", "training.png" }));
         Assert.That(Directory.GetFiles(Path.Combine(folder, "tensorboard")).Single(), Does.Contain("tfevents"));
+        // How its convolutions are computed (#19): the same verdict the program reaches, in metrics.json and, where the
+        // route changed anything, as the run's first line.
+        var verdict = KernelGuard.Ensure(CPU);
+        Assert.That(json.RootElement.GetProperty("kernels").GetString(), Is.EqualTo(verdict.Describe()));
+        if (verdict.Note is null) Assert.That(stdout, Does.Not.Contain("note: oneDNN"));
+        else Assert.That(lines[0], Does.StartWith("note: oneDNN's convolutions on cpu compute wrongly"));
     }
 
     [Test]

@@ -164,6 +164,26 @@ public sealed class KernelGuardTests
     }
 
     [Test]
+    public void ANanFromAModelsOwnWrongLayerIsTheMachinesFaultToo()
+    {
+        using var machine = new SwitchesKept();
+        using var sizes = Open();
+        sizes.MakeFaulty();
+        LibTorchContext.OneDnnEnabled = true;
+        var verdict = KernelGuard.Choose(CPU);
+        using var conv = nn.Conv2d(20, 24, 3, padding: 1);
+        var kernels = KernelGuard.Accelerate(conv, CPU, verdict);
+        Assert.That(Divergence.Of(CPU, "the loss became NaN in epoch 1", kernels).Message, Does.StartWith("Training diverged"));
+        // The layer's weight back in NCHW: on oneDNN that layout is wrong here, and the recheck says so.
+        using (no_grad())
+        using (var nchw = conv.weight!.contiguous())
+            conv.weight!.set_(nchw);
+        Assert.That(Divergence.Of(CPU, "the loss became NaN in epoch 1", kernels).Message,
+            Does.StartWith("Training stopped: the loss became NaN in epoch 1, and this machine's convolution kernels on cpu now compute wrongly (a convolution layer of the model on oneDNN)"));
+        Assert.That(LibTorchContext.OneDnnEnabled, Is.False);
+    }
+
+    [Test]
     public void AChannelsLastWeightIsSavedInItsLogicalOrder()
     {
         using var scope = NewDisposeScope();
