@@ -46,10 +46,7 @@ public sealed class KernelGuardTests
     [Test]
     public void TheFaultIsCaughtRoutedAroundAndNamedInTheNote()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         // Without the route the fault is there: the check fails, and so does the reproduction.
         var failed = KernelCheck.Run(CPU).Where(p => !p.Passed).ToArray();
         Assert.That(failed.Select(p => p.Name), Does.Contain("conv2d 3×3, 20 channels").And.Contain("conv2d 3×3, 120 channels"));
@@ -70,10 +67,7 @@ public sealed class KernelGuardTests
     [Test]
     public void AHealthyMachineKeepsItsDefaultKernelsAndPrintsNothing()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeHealthy();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Healthy();
         var verdict = KernelGuard.Choose(CPU);
         Assert.Multiple(() =>
         {
@@ -87,10 +81,7 @@ public sealed class KernelGuardTests
     [Test]
     public void ANanFromAWrongKernelIsTheMachinesFaultNotTheLearningRates()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         Assert.That(Divergence.Of(CPU, "the loss became NaN in epoch 1 (by batch 12)").Message,
             Does.StartWith("Training stopped: the loss became NaN in epoch 1 (by batch 12), and this machine's convolution kernels on cpu now compute wrongly (conv2d")
                 .And.EndWith("this is a fault of the machine, not of the learning rate: run `course doctor`."));
@@ -102,10 +93,7 @@ public sealed class KernelGuardTests
     [Test]
     public void DenseNetIsThreePercentOffWithoutTheRouteAndRightWithIt()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         manual_seed(1);
         using var net = new DenseNet();
         using var x = rand(2, 1, 96, 96);
@@ -120,10 +108,7 @@ public sealed class KernelGuardTests
     [Test]
     public void OnTheRouteAModelKeepsOneDnnOnlyWhereEachOfItsLayersPassesTheCheck()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         var verdict = KernelGuard.Choose(CPU);
         // A convolution Course cannot lay out keeps the process's route.
         using var functional = new FunctionalConvolution();
@@ -143,10 +128,7 @@ public sealed class KernelGuardTests
     [Test]
     public void OnTheRouteALayerHandsItsOutputOnInNchwSoThatAViewStillWorks()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         var verdict = KernelGuard.Choose(CPU);
         using var scope = NewDisposeScope();
         var conv = nn.Conv2d(20, 24, 3, padding: 1);
@@ -166,10 +148,7 @@ public sealed class KernelGuardTests
     [Test]
     public void ANanFromAModelsOwnWrongLayerIsTheMachinesFaultToo()
     {
-        using var machine = new SwitchesKept();
-        using var sizes = Open();
-        sizes.MakeFaulty();
-        LibTorchContext.OneDnnEnabled = true;
+        using var machine = InjectedMachine.Faulty();
         var verdict = KernelGuard.Choose(CPU);
         using var conv = nn.Conv2d(20, 24, 3, padding: 1);
         var kernels = KernelGuard.Accelerate(conv, CPU, verdict);
@@ -215,15 +194,4 @@ public sealed class KernelGuardTests
     }
 
     private static Tensor[] Call(nn.Module net, Tensor[] x) => [((nn.Module<Tensor, Tensor>)net).call(x[0])];
-
-    private static OneDnnCacheSizes Open() =>
-        OneDnnCacheSizes.TryOpen(out string why) ?? throw new IgnoreException($"The fault cannot be brought to this machine: {why}.");
-
-    /// <summary>Puts libtorch's switches back as this process's guard left them.</summary>
-    private sealed class SwitchesKept : IDisposable
-    {
-        private readonly bool _oneDnn = LibTorchContext.OneDnnEnabled, _nnpack = LibTorchContext.NnpackEnabled;
-
-        public void Dispose() => (LibTorchContext.OneDnnEnabled, LibTorchContext.NnpackEnabled) = (_oneDnn, _nnpack);
-    }
 }

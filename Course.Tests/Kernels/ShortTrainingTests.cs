@@ -78,18 +78,8 @@ public sealed class ShortTrainingTests
     [TestCase(1, TestName = "DenseNetTrainsAsWithOneDnnOffOnTheFaultWithTheGuard")]
     public void OnTheFaultWithTheGuard(int model)
     {
-        bool oneDnn = LibTorchContext.OneDnnEnabled;
-        using var sizes = OneDnnCacheSizes.TryOpen(out string why) ?? throw new IgnoreException($"The fault cannot be brought to this machine: {why}.");
-        try
-        {
-            sizes.MakeFaulty();
-            LibTorchContext.OneDnnEnabled = true;
-            var verdict = KernelGuard.Choose(CPU);
-            AssertEqual(Losses(Models[model], verdict, accelerated: true), WithOneDnnOff(Models[model]));
-        }
-        finally
-        {
-            LibTorchContext.OneDnnEnabled = oneDnn;
-        }
+        using var machine = InjectedMachine.Faulty();
+        var verdict = KernelGuard.Choose(CPU);
+        AssertEqual(Losses(Models[model], verdict, accelerated: true), WithOneDnnOff(Models[model]));
     }
 }
