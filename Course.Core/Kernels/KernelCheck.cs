@@ -23,8 +23,8 @@ public sealed record ProbeResult(string Name, double RelativeError)
 /// on the device, forward and backward, at a shape a wrong kernel gets wrong, and compares it with the same computation
 /// in float64 on the CPU (libtorch's own kernels; oneDNN and cuDNN take no float64). The shapes: batch 2, NCHW, 3×3 and
 /// 5×5 kernels, input channels that leave a partial block of 16 lanes (AVX-512) and of 8 (AVX2), the channel counts of
-/// DenseNet's last block, LeNet's first layer (1 channel to 6), and conv1d, conv_transpose2d and conv3d. It catches any kernel that is wrong at these shapes,
-/// whatever the cause.
+/// DenseNet's last block, LeNet's first layer (1 channel to 6), and conv1d, conv_transpose2d and conv3d. It catches any
+/// kernel that is wrong at these shapes, whatever the cause.
 /// </summary>
 public static class KernelCheck
 {
@@ -126,9 +126,10 @@ public static class KernelCheck
     private static (Tensor Y, Tensor Dx, Tensor Dw) Gradients(Convolution op, Tensor x, Tensor w)
     {
         x = x.detach().requires_grad_();
-        w = w.detach().requires_grad_(); // detach keeps the layout
+        w = w.detach().requires_grad_();
         var y = op(x, w);
-        var weighting = randn(y.shape, float64, generator: new Generator(WeightingSeed)).to(y.dtype).to(y.device);
+        using var generator = new Generator(WeightingSeed);
+        var weighting = randn(y.shape, float64, generator: generator).to(y.dtype).to(y.device);
         (y * weighting).sum().backward();
         return (y.detach(), x.grad!, w.grad!);
     }

@@ -71,8 +71,9 @@ public static class KernelGuard
     /// kernels are checked again, as they are routed now, and the probes that fail are returned (none: the loss is
     /// the model's own).
     /// </summary>
-    public static IReadOnlyList<ProbeResult> Recheck(Device device) =>
-        device.type == DeviceType.META ? [] : KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
+    public static IReadOnlyList<ProbeResult> Recheck(Device device) => device.type == DeviceType.META ? [] : Failures(device);
+
+    private static ProbeResult[] Failures(Device device) => KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
 
     /// <summary>
     /// Checks <paramref name="device"/>'s kernels now, as libtorch's switches are, and routes around wrong ones (see
@@ -82,7 +83,7 @@ public static class KernelGuard
     {
         string name = Devices.Describe(device);
         if (device.type == DeviceType.META) return new KernelVerdict("meta", KernelRoute.Unchecked, [], null);
-        var failed = KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
+        var failed = Failures(device);
         if (failed.Length == 0) return new KernelVerdict(name, KernelRoute.Default, [], null);
 
         bool cpu = device.type == DeviceType.CPU;
@@ -90,7 +91,7 @@ public static class KernelGuard
         string cause = cpu && CpuInfo.Current.KnownFault is { } known ? $" ({known})" : "";
         string found = $"{library}'s convolutions on {name} compute wrongly{cause}: {Describe(failed)}";
         SetLibrary(cpu, enabled: false);
-        var stillFailed = KernelCheck.Run(device).Where(p => !p.Passed).ToArray();
+        var stillFailed = Failures(device);
         if (stillFailed.Length > 0)
         {
             SetLibrary(cpu, enabled: true);
@@ -105,12 +106,12 @@ public static class KernelGuard
 
     /// <summary>
     /// Where this process's route is <see cref="KernelRoute.LibraryOff"/> on the CPU, lays out the conv2d weights of
-    /// <paramref name="net"/> channels-last (the oneDNN path that is right where the NCHW one is not), checks each of its conv2d layers on oneDNN against libtorch's own kernels (forward and backward,
-    /// batch 2; a layer that fails is laid out NCHW and checked again), and returns the scope in which the model may use
-    /// oneDNN; null where the route is not this one, the model has no conv2d layer, a 3-D or larger parameter is not a
-    /// conv2d weight (a convolution Course cannot lay out), or a layer fails in both layouts. Each layer hands its
-    /// output on in NCHW, as without the route. Call it after the model moved to its device. <paramref name="verdict"/>
-    /// defaults to <see cref="Ensure"/>'s.
+    /// <paramref name="net"/> channels-last (the oneDNN path that is right where the NCHW one is not), checks each of
+    /// its conv2d layers on oneDNN against libtorch's own kernels (forward and backward, batch 2; a layer that fails is
+    /// laid out NCHW and checked again), and returns the scope in which the model may use oneDNN; null where the route
+    /// is not this one, the model has no conv2d layer, a 3-D or larger parameter is not a conv2d weight (a convolution
+    /// Course cannot lay out), or a layer fails in both layouts. Each layer hands its output on in NCHW, as without the
+    /// route. Call it after the model moved to its device. <paramref name="verdict"/> defaults to <see cref="Ensure"/>'s.
     /// </summary>
     public static KernelScope? Accelerate(nn.Module net, Device device, KernelVerdict? verdict = null)
     {
@@ -158,7 +159,6 @@ public static class KernelGuard
             y.sum().backward();
             return [y.detach(), input.grad!, weight.grad!.clone()];
         }
-        bool training = layer.training;
         try
         {
             var fast = Run(true);
@@ -169,7 +169,6 @@ public static class KernelGuard
         {
             LibTorchContext.OneDnnEnabled = false;
             foreach (var p in layer.parameters()) p.grad = null;
-            layer.train(training);
         }
     }
 

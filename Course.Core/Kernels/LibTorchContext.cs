@@ -57,20 +57,21 @@ public static class LibTorchContext
         OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so";
 
     /// <summary>The handle of the loaded libtorch CPU library (TorchSharp loads it with its first tensor).</summary>
-    public static IntPtr Library
+    public static IntPtr Library => LoadedLibrary.Value;
+
+    private static readonly Lazy<IntPtr> LoadedLibrary = new(() =>
     {
-        get
-        {
-            using (torch.zeros(1)) { } // makes sure TorchSharp has loaded libtorch
-            if (NativeLibrary.TryLoad(LibraryName, out var handle)) return handle;
-            string beside = Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier, "native", LibraryName);
-            if (NativeLibrary.TryLoad(beside, out handle)) return handle;
-            foreach (var folder in Directory.EnumerateDirectories(Path.Combine(AppContext.BaseDirectory, "runtimes")).Append(AppContext.BaseDirectory))
-                if (NativeLibrary.TryLoad(Path.Combine(folder, "native", LibraryName), out handle) || NativeLibrary.TryLoad(Path.Combine(folder, LibraryName), out handle))
-                    return handle;
-            throw new DllNotFoundException($"{LibraryName} is not loaded in this process");
-        }
-    }
+        using (torch.zeros(1)) { } // makes sure TorchSharp has loaded libtorch
+        if (NativeLibrary.TryLoad(LibraryName, out var handle)) return handle;
+        // Where the loader does not find it by name: beside the app (a publish), or in the build's runtimes/<rid>/native.
+        string runtimes = Path.Combine(AppContext.BaseDirectory, "runtimes");
+        var folders = Directory.Exists(runtimes)
+            ? Directory.EnumerateDirectories(runtimes).Select(rid => Path.Combine(rid, "native")).Prepend(AppContext.BaseDirectory)
+            : [AppContext.BaseDirectory];
+        foreach (string folder in folders)
+            if (NativeLibrary.TryLoad(Path.Combine(folder, LibraryName), out handle)) return handle;
+        throw new DllNotFoundException($"{LibraryName} is not loaded in this process");
+    });
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate IntPtr GlobalContext();
