@@ -37,16 +37,16 @@ public sealed class Calculus : ISection
 
         double[] x = Enumerable.Range(0, 30).Select(i => i * 0.1).ToArray();
         var (slope, intercept) = Tangent(F, 1);
-        LineChart.Save(ctx.Figure("tangent"), x, [x.Select(F).ToArray(), x.Select(v => slope * v + intercept).ToArray()],
-            ["f(x)", "Tangent line (x=1)"], new AxesStyle { XLabel = "x", YLabel = "f(x)" });
+        ctx.Figure("tangent", path => LineChart.Save(path, x, [x.Select(F).ToArray(), x.Select(v => slope * v + intercept).ToArray()],
+            ["f(x)", "Tangent line (x=1)"], new AxesStyle { XLabel = "x", YLabel = "f(x)" }));
 
         double[] positive = Enumerable.Range(1, 49).Select(i => i * 0.1).ToArray();
         var (cubicSlope, cubicIntercept) = Tangent(Cubic, 1);
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"f(x) = x^3 - 1/x: f'(1) ≈ {cubicSlope:F6}, tangent y = {cubicSlope:F3}x {(cubicIntercept < 0 ? "-" : "+")} {Math.Abs(cubicIntercept):F3}"));
-        LineChart.Save(ctx.Figure("cubic-tangent"), positive,
+        ctx.Figure("cubic-tangent", path => LineChart.Save(path, positive,
             [positive.Select(Cubic).ToArray(), positive.Select(v => cubicSlope * v + cubicIntercept).ToArray()],
-            ["x^3 - 1/x", "Tangent line (x=1)"], new AxesStyle { XLabel = "x", YLabel = "f(x)", XLim = (0, 5), YLim = (0, 5) });
+            ["x^3 - 1/x", "Tangent line (x=1)"], new AxesStyle { XLabel = "x", YLabel = "f(x)", XLim = (0, 5), YLim = (0, 5) }));
         ctx.Metric("cubic_slope_at_1", cubicSlope);
     }
 }

@@ -30,14 +30,14 @@ public sealed class Probability : ISection
         ctx.Out.Show("ten rolls", distributions.Multinomial(10, fairProbs).sample());
         ctx.Out.Show("relative frequencies of 1000 rolls", distributions.Multinomial(1000, fairProbs).sample() / 1000);
 
-        int groups = ctx.Hyper("groups", 500), rolls = ctx.Hyper("rolls_per_group", 10);
+        const int groups = 500, rolls = 10;
         var estimates = CumulativeEstimates(groups, rolls);
         double[] x = Enumerable.Range(1, groups).Select(i => (double)i).ToArray();
         var series = Enumerable.Range(0, 6)
             .Select(face => new LineSeries($"P(die={face + 1})", x, estimates[TensorIndex.Colon, face].data<float>().Select(p => (double)p).ToArray()))
             .Append(new LineSeries(null, [1, groups], [1.0 / 6, 1.0 / 6]))
             .ToArray();
-        LineChart.Save(ctx.Figure("die-estimates"), series, new AxesStyle { XLabel = "Groups of experiments", YLabel = "Estimated probability" });
+        ctx.Figure("die-estimates", path => LineChart.Save(path, series, new AxesStyle { XLabel = "Groups of experiments", YLabel = "Estimated probability" }));
         ctx.Out.Show("estimates after all groups", estimates[-1]);
         ctx.Metric("max_abs_error", (estimates[-1] - 1.0 / 6).abs().max().item<float>());
     }

@@ -18,7 +18,7 @@ public sealed class LinearRegression : ISection
     /// <inheritdoc />
     public void Run(RunContext ctx)
     {
-        int n = ctx.Hyper("n", 10000);
+        const int n = 10000;
         var a = ones(n);
         var b = ones(n);
 
@@ -40,7 +40,7 @@ public sealed class LinearRegression : ISection
 
         double[] x = Enumerable.Range(0, 1400).Select(i => -7 + i * 0.01).ToArray();
         (double Mu, double Sigma)[] pairs = [(0, 1), (0, 2), (3, 1)];
-        LineChart.Save(ctx.Figure("normal"), x, pairs.Select(p => x.Select(v => Normal(v, p.Mu, p.Sigma)).ToArray()).ToArray(),
-            pairs.Select(p => $"mean {p.Mu}, std {p.Sigma}").ToArray(), new AxesStyle { XLabel = "x", YLabel = "p(x)" });
+        ctx.Figure("normal", path => LineChart.Save(path, x, pairs.Select(p => x.Select(v => Normal(v, p.Mu, p.Sigma)).ToArray()).ToArray(),
+            pairs.Select(p => $"mean {p.Mu}, std {p.Sigma}").ToArray(), new AxesStyle { XLabel = "x", YLabel = "p(x)" }));
     }
 }

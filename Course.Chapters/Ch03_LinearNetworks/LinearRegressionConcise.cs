@@ -7,9 +7,12 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch03_LinearNetworks;
 
 /// <summary>3.3 Concise linear regression: <c>load_array</c>, <c>nn.Linear(2, 1)</c>, <c>MSELoss</c> and <c>optim.SGD</c>.</summary>
-[Section("linreg-concise", "3.3", "Concise implementation of linear regression", Dataset = "synthetic", Options = OptionSets.Training | SectionOptions.Limit)]
-public sealed class LinearRegressionConcise : ISection
+[Section("linreg-concise", "3.3", "Concise implementation of linear regression", Dataset = "synthetic")]
+public sealed class LinearRegressionConcise : ISection<LinearRegressionConcise.Settings>
 {
+    /// <summary>The book's <c>batch_size = 10</c>, <c>lr = 0.03</c>, <c>num_epochs = 3</c>, on 1000 examples (fewer with <c>--limit</c>).</summary>
+    public sealed record Settings(int Epochs = 3, int BatchSize = 10, double Lr = 0.03, int? Limit = null);
+
     /// <summary>The book's net: <c>nn.Sequential(nn.Linear(2, 1))</c> with weights from N(0, 0.01) and a zero bias.</summary>
     public static Sequential Net()
     {
@@ -26,14 +29,11 @@ public sealed class LinearRegressionConcise : ISection
     public static Tensor SquaredError(Tensor yHat, Tensor y) => (yHat - y.reshape(yHat.shape)).square();
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(3), batchSize = ctx.BatchSize(10);
-        double lr = ctx.LearningRate(0.03);
-        var (features, labels) = LinearRegressionScratch.Data(ctx.Limit ?? 1000);
+        var (features, labels) = LinearRegressionScratch.Data(s.Limit ?? 1000);
         var net = Net();
-        var losses = LinearRegressionScratch.Fit(ctx, net, features, labels, SquaredError,
-            Updaters.Sgd(lr), epochs, batchSize);
+        var losses = LinearRegressionScratch.Fit(ctx, net, features, labels, SquaredError, Updaters.Sgd(s.Lr), s.Epochs, s.BatchSize);
         var linear = (Linear)net[0];
         LinearRegressionScratch.ReportRecovery(ctx, linear.weight!.detach().reshape(-1), linear.bias!.detach(), losses);
     }

@@ -30,9 +30,12 @@ public sealed class LinearRegressionModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>3.2 Linear regression from scratch: synthetic data, <c>data_iter</c>, <c>linreg</c>, <c>squared_loss</c> and <c>sgd</c>.</summary>
-[Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic", Options = OptionSets.Training | SectionOptions.Limit)]
-public sealed class LinearRegressionScratch : ISection
+[Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic")]
+public sealed class LinearRegressionScratch : ISection<LinearRegressionScratch.Settings>
 {
+    /// <summary>The book's <c>batch_size = 10</c>, <c>lr = 0.03</c>, <c>num_epochs = 3</c>, on 1000 examples (fewer with <c>--limit</c>).</summary>
+    public sealed record Settings(int Epochs = 3, int BatchSize = 10, double Lr = 0.03, int? Limit = null);
+
     /// <summary>The book's true weights.</summary>
     public static readonly float[] TrueW = [2f, -3.4f];
 
@@ -46,17 +49,15 @@ public sealed class LinearRegressionScratch : ISection
     public static (Tensor Features, Tensor Labels) Data(int count = 1000) => SyntheticData.Linear(tensor(TrueW), TrueB, count);
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(3), batchSize = ctx.BatchSize(10);
-        double lr = ctx.LearningRate(0.03);
-        var (features, labels) = Data(ctx.Limit ?? 1000);
+        var (features, labels) = Data(s.Limit ?? 1000);
         ctx.Out.WriteLine($"features: {Printing.Format(features[0])}, label: {Printing.Format(labels[0])}");
-        LineChart.Save(ctx.Figure("data"), [new LineSeries(null, Floats(features[TensorIndex.Colon, 1]), Floats(labels), PointsOnly: true)],
-            new AxesStyle { XLabel = "features[:, 1]", YLabel = "labels" });
+        ctx.Figure("data", path => LineChart.Save(path, [new LineSeries(null, Floats(features[TensorIndex.Colon, 1]), Floats(labels), PointsOnly: true)],
+            new AxesStyle { XLabel = "features[:, 1]", YLabel = "labels" }));
 
         var net = new LinearRegressionModel(2);
-        var losses = Fit(ctx, net, features, labels, SquaredLoss, Updaters.ScratchSgd(lr), epochs, batchSize);
+        var losses = Fit(ctx, net, features, labels, SquaredLoss, Updaters.ScratchSgd(s.Lr), s.Epochs, s.BatchSize);
         ReportRecovery(ctx, net.w.detach().reshape(-1), net.b.detach(), losses);
     }
 
@@ -66,8 +67,8 @@ public sealed class LinearRegressionScratch : ISection
     {
         var train = new ArrayLoader(features, labels, batchSize, shuffle: true, ctx.Options.Seed);
         var all = new ArrayLoader(features, labels, (int)features.shape[0], shuffle: false);
-        var history = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint(), Weights = ctx.Weights() }.Fit(net, train, loss, updater, all);
-        var losses = history.Select(h => h[0]).ToArray();
+        var history = Train.Regression(ctx, net, train, loss, updater, epochs, evaluateOn: [("loss", all)]);
+        var losses = history.Epochs.Select(e => e.Metrics["loss"]).ToArray();
         for (int i = 0; i < losses.Length; i++)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F6}"));
         return losses;

@@ -39,19 +39,19 @@ public sealed class SoftmaxRegressionModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>3.6 Softmax regression from scratch on Fashion-MNIST: <c>train_ch3</c> with d2l's <c>sgd</c>, then <c>predict_ch3</c>.</summary>
-[Section("softmax-scratch", "3.6", "Implementation of softmax regression from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier)]
-public sealed class SoftmaxRegressionScratch : ISection
+[Section("softmax-scratch", "3.6", "Implementation of softmax regression from scratch", Dataset = "Fashion-MNIST")]
+public sealed class SoftmaxRegressionScratch : ISection<SoftmaxRegressionScratch.Settings>
 {
+    /// <summary>The book's <c>batch_size = 256</c>, <c>lr = 0.1</c>, <c>num_epochs = 10</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.1, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.1);
-        var data = FashionMnistClassification.Load(ctx, batchSize);
+        var data = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit);
         var net = new SoftmaxRegressionModel();
-        FashionMnistClassification.Train(ctx, net, data, SoftmaxRegressionModel.CrossEntropy,
-            Updaters.ScratchSgd(lr), epochs, ylim: (0.3, 0.9));
-        var predictions = PredictionGrid.Save(ctx.Figure("predictions"), net, data.Test);
+        Train.Ch3(ctx, net, data.Train, data.Test, SoftmaxRegressionModel.CrossEntropy, s.Epochs, Updaters.ScratchSgd(s.Lr));
+        var predictions = ctx.Figure("predictions", path => PredictionGrid.Save(path, net, data.Test));
         ctx.Out.WriteLine("predictions (true → predicted): " + string.Join(", ", predictions.Select(p => $"{p.True} → {p.Predicted}")));
     }
 }

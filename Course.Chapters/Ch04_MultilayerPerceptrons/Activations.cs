@@ -34,8 +34,8 @@ public sealed class Activations : ISection
         foreach (var (name, f) in Functions)
         {
             var (y, gradient) = WithGradient(f, x);
-            LineChart.Save(ctx.Figure(name), xs, [Doubles(y), Doubles(gradient)], [$"{name}(x)", $"grad of {name}"],
-                new AxesStyle { XLabel = "x" }, 500, 320);
+            ctx.Figure(name, path => LineChart.Save(path, xs, [Doubles(y), Doubles(gradient)], [$"{name}(x)", $"grad of {name}"],
+                new AxesStyle { XLabel = "x" }, 500, 320));
             ctx.Out.WriteLine($"{name}: f(0) = {f(zeros(1)).item<float>():F3}, f'(1) = {WithGradient(f, ones(1)).Gradient.item<float>():F4}");
         }
     }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
 using Course.Core.Training;
@@ -8,9 +9,14 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 
 /// <summary>4.6 Concise dropout: <c>nn.Dropout</c> layers in a Sequential MLP (784-256-256-10, p 0.2 and 0.5).</summary>
-[Section("dropout-concise", "4.6", "Concise implementation of dropout", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
-public sealed class DropoutConcise : ISection
+[Section("dropout-concise", "4.6", "Concise implementation of dropout", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class DropoutConcise : ISection<DropoutConcise.Settings>
 {
+    /// <summary>The book's <c>dropout1, dropout2 = 0.2, 0.5</c>, <c>num_epochs, lr, batch_size = 10, 0.5, 256</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.5,
+        [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout1 = 0.2,
+        [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout2 = 0.5, int? Limit = null);
+
     /// <summary>The book's net with <c>init_weights</c> applied.</summary>
     public static Sequential Net(double dropout1 = 0.2, double dropout2 = 0.5) => FashionMnistClassification.InitNormal(nn.Sequential(
         nn.Flatten(),
@@ -19,13 +25,9 @@ public sealed class DropoutConcise : ISection
         nn.Linear(256, 10)));
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.5);
-        var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = Net(ctx.Hyper("dropout1", 0.2), ctx.Hyper("dropout2", 0.5));
-        FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
+        var data = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit);
+        Train.Ch3(ctx, Net(s.Dropout1, s.Dropout2), data.Train, data.Test, FashionMnistClassification.CrossEntropy(), s.Epochs, Updaters.Sgd(s.Lr));
     }
 }

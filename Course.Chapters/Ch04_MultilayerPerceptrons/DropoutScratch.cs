@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
 using Course.Core.Training;
@@ -49,18 +50,19 @@ public sealed class DropoutMlp : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>4.6 Dropout from scratch on Fashion-MNIST: lr 0.5, 10 epochs, batch 256.</summary>
-[Section("dropout-scratch", "4.6", "Dropout from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
-public sealed class DropoutScratch : ISection
+[Section("dropout-scratch", "4.6", "Dropout from scratch", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class DropoutScratch : ISection<DropoutScratch.Settings>
 {
+    /// <summary>The book's <c>dropout1, dropout2 = 0.2, 0.5</c>, <c>num_epochs, lr, batch_size = 10, 0.5, 256</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.5,
+        [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout1 = 0.2,
+        [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout2 = 0.5, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.5);
-        var (p1, p2) = (ctx.Hyper("dropout1", 0.2), ctx.Hyper("dropout2", 0.5));
-        var data = FashionMnistClassification.Load(ctx, batchSize);
-        var net = new DropoutMlp(p1, p2);
-        FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
+        var data = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit);
+        var net = new DropoutMlp(s.Dropout1, s.Dropout2);
+        Train.Ch3(ctx, net, data.Train, data.Test, FashionMnistClassification.CrossEntropy(), s.Epochs, Updaters.Sgd(s.Lr));
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
@@ -23,8 +24,8 @@ public sealed record HouseData(Tensor TrainFeatures, Tensor TrainLabels, Tensor 
 /// 4.10 Predicting house prices on Kaggle: d2l's preprocessing, log-rmse, Adam, k-fold cross-validation and
 /// <c>train_and_pred</c> writing <c>submission.csv</c>, with a linear model (the book's).
 /// </summary>
-[Section("kaggle-house", "4.10", "Predicting house prices on Kaggle", Dataset = "Kaggle house prices", Options = OptionSets.Training)]
-public sealed class KaggleHousePrices : ISection
+[Section("kaggle-house", "4.10", "Predicting house prices on Kaggle", Dataset = "Kaggle house prices")]
+public sealed class KaggleHousePrices : ISection<KaggleHousePrices.Settings>
 {
     /// <summary>
     /// d2l's preprocessing: drop Id (and SalePrice), stack train and test, standardise the numeric columns, fill their
@@ -67,44 +68,28 @@ public sealed class KaggleHousePrices : ISection
     /// <summary>The book's net: one Linear layer from the features to the price.</summary>
     public static Sequential LinearNet(int inputs) => nn.Sequential(nn.Linear(inputs, 1));
 
-    /// <summary>Hyperparameters of a house-price run.</summary>
-    public sealed record Settings(int K, int Epochs, double LearningRate, double WeightDecay, int BatchSize);
+    /// <summary>The book's <c>k, num_epochs, lr, weight_decay, batch_size = 5, 100, 5, 0, 64</c>.</summary>
+    public sealed record Settings(int K = 5, int Epochs = 100, double Lr = 5, [Range(0.0, double.MaxValue)] double WeightDecay = 0, int BatchSize = 64);
 
     /// <summary>
     /// d2l's <c>train</c>: Adam on the MSE, batches of <c>BatchSize</c>; returns the log-rmse of each evaluation set
     /// per epoch.
     /// </summary>
-    public static IReadOnlyList<double[]> Train(RunContext ctx, string name, Sequential net, Tensor X, Tensor y, Settings settings,
-        Animator? animator, params (Tensor X, Tensor Y)[] evaluateOn)
+    public static IReadOnlyList<double[]> Fit(RunContext ctx, string name, Sequential net, Tensor X, Tensor y, Settings settings,
+        Animator? animator, params (string Name, Tensor X, Tensor Y)[] evaluateOn)
     {
-        var trainer = new RegressionTrainer
-        {
-            Epochs = settings.Epochs,
-            Device = ctx.Device,
-            Evaluate = LogRmse,
-            Animator = animator,
-            Checkpoint = ctx.Checkpoint(name),
-            Weights = ctx.Weights(name),
-        };
-        return trainer.Fit(net, new ArrayLoader(X, y, settings.BatchSize, shuffle: true, ctx.Options.Seed),
-            (yHat, target) => (yHat - target).square().reshape(-1), Updaters.Adam(settings.LearningRate, settings.WeightDecay),
-            evaluateOn.Select(d => new ArrayLoader(d.X, d.Y, 1024, shuffle: false)).ToArray());
+        var history = Train.Regression(ctx, net, new ArrayLoader(X, y, settings.BatchSize, shuffle: true, ctx.Options.Seed),
+            (yHat, target) => (yHat - target).square().reshape(-1), Updaters.Adam(settings.Lr, settings.WeightDecay), settings.Epochs,
+            evaluateOn.Select(d => (d.Name, new ArrayLoader(d.X, d.Y, 1024, shuffle: false))).ToArray(), evaluate: LogRmse, animator: animator, name: name);
+        return history.Epochs.Select(e => e.Metrics.Values.ToArray()).ToArray();
     }
 
     /// <summary>
     /// The whole of 4.10: k-fold cross-validation (a line per fold, the first fold's curves plotted, the means), then
     /// <c>train_and_pred</c> on all training data, writing <c>submission.csv</c> (Id, SalePrice).
     /// </summary>
-    public static void Run(RunContext ctx, Func<int, Sequential> makeNet, Settings book)
+    public static void Run(RunContext ctx, Func<int, Sequential> makeNet, Settings settings)
     {
-        var settings = book with
-        {
-            K = ctx.Hyper("k", book.K),
-            Epochs = ctx.Epochs(book.Epochs),
-            LearningRate = ctx.LearningRate(book.LearningRate),
-            WeightDecay = ctx.Hyper("weight_decay", book.WeightDecay),
-            BatchSize = ctx.BatchSize(book.BatchSize),
-        };
         var data = Load(ctx.Data);
         int inputs = (int)data.TrainFeatures.shape[1];
         ctx.Out.WriteLine($"features: train ({string.Join(", ", data.TrainFeatures.shape)}), test ({string.Join(", ", data.TestFeatures.shape)})");
@@ -113,8 +98,8 @@ public sealed class KaggleHousePrices : ISection
         for (int i = 0; i < settings.K; i++)
         {
             var (trainX, trainY, validX, validY) = KFoldData(settings.K, i, data.TrainFeatures, data.TrainLabels);
-            var animator = i == 0 ? new Animator(ctx.Figure("k-fold"), ["train", "valid"], LogAxes(settings.Epochs, "rmse")) : null;
-            var losses = Train(ctx, $"fold-{i + 1}", makeNet(inputs), trainX, trainY, settings, animator, (trainX, trainY), (validX, validY));
+            var animator = i == 0 ? ctx.Animator("k-fold", ["train", "valid"], LogAxes(settings.Epochs, "rmse")) : null;
+            var losses = Fit(ctx, $"fold-{i + 1}", makeNet(inputs), trainX, trainY, settings, animator, ("train", trainX, trainY), ("valid", validX, validY));
             var (train, valid) = (losses[^1][0], losses[^1][1]);
             trainSum += train;
             validSum += valid;
@@ -127,8 +112,8 @@ public sealed class KaggleHousePrices : ISection
         ctx.Metric("mean_valid_log_rmse", validSum / settings.K);
 
         var net = makeNet(inputs);
-        var final = Train(ctx, "final", net, data.TrainFeatures, data.TrainLabels, settings,
-            new Animator(ctx.Figure("train"), ["train"], LogAxes(settings.Epochs, "log rmse")), (data.TrainFeatures, data.TrainLabels));
+        var final = Fit(ctx, "final", net, data.TrainFeatures, data.TrainLabels, settings,
+            ctx.Animator("train", ["train"], LogAxes(settings.Epochs, "log rmse")), ("train", data.TrainFeatures, data.TrainLabels));
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"train log rmse {final[^1][0]:F6}"));
         ctx.Metric("final_train_log_rmse", final[^1][0]);
         WriteSubmission(ctx.Output.File("submission.csv"), net, data);
@@ -145,7 +130,7 @@ public sealed class KaggleHousePrices : ISection
     }
 
     /// <inheritdoc />
-    public void Run(RunContext ctx) => Run(ctx, LinearNet, new Settings(K: 5, Epochs: 100, LearningRate: 5, WeightDecay: 0, BatchSize: 64));
+    public void Run(RunContext ctx, Settings s) => Run(ctx, LinearNet, s);
 
     private static AxesStyle LogAxes(int epochs, string ylabel) =>
         new() { XLabel = "epoch", YLabel = ylabel, XLim = (1, epochs), YScale = Scale.Log };

@@ -44,19 +44,19 @@ public sealed class MlpScratchModel : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>4.2 MLP from scratch on Fashion-MNIST: <c>train_ch3</c> with <c>CrossEntropyLoss</c> and <c>optim.SGD</c>, then <c>predict_ch3</c>.</summary>
-[Section("mlp-scratch", "4.2", "Implementation of multilayer perceptrons from scratch", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
-public sealed class MlpScratch : ISection
+[Section("mlp-scratch", "4.2", "Implementation of multilayer perceptrons from scratch", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class MlpScratch : ISection<MlpScratch.Settings>
 {
+    /// <summary>The book's <c>batch_size = 256</c>, <c>num_epochs, lr = 10, 0.1</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.1, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.1);
-        var data = FashionMnistClassification.Load(ctx, batchSize);
+        var data = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit);
         var net = new MlpScratchModel();
-        FashionMnistClassification.Train(ctx, net, data, FashionMnistClassification.CrossEntropy(),
-            Updaters.Sgd(lr), epochs, ylim: (0.3, 0.9));
-        var predictions = PredictionGrid.Save(ctx.Figure("predictions"), net, data.Test);
+        Train.Ch3(ctx, net, data.Train, data.Test, FashionMnistClassification.CrossEntropy(), s.Epochs, Updaters.Sgd(s.Lr));
+        var predictions = ctx.Figure("predictions", path => PredictionGrid.Save(path, net, data.Test));
         ctx.Out.WriteLine("predictions (true → predicted): " + string.Join(", ", predictions.Select(p => $"{p.True} → {p.Predicted}")));
     }
 }

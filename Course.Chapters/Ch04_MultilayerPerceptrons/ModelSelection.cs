@@ -13,9 +13,12 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.4 Model selection, underfitting and overfitting: a degree-3 polynomial with noise, fitted with the right features
 /// (normal), too few (underfit) and too many (overfit), with train and test loss curves on a log scale.
 /// </summary>
-[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
-public sealed class ModelSelection : ISection
+[Section("underfit-overfit", "4.4", "Model selection, underfitting and overfitting", Dataset = "synthetic polynomial")]
+public sealed class ModelSelection : ISection<ModelSelection.Settings>
 {
+    /// <summary>The book's <c>train</c>: <c>num_epochs = 400</c> (1500 for the overfit run), <c>lr = 0.01</c>.</summary>
+    public sealed record Settings(int Epochs = 400, int EpochsOverfit = 1500, double Lr = 0.01);
+
     /// <summary>The polynomial's degree bound.</summary>
     public const int MaxDegree = 20;
 
@@ -48,21 +51,13 @@ public sealed class ModelSelection : ISection
         var (trainLabels, testLabels) = (labels.narrow(0, 0, trainCount), labels.narrow(0, trainCount, labels.shape[0] - trainCount));
         var net = Net(featureCount);
         int batchSize = Math.Min(10, trainCount);
-        var trainer = new RegressionTrainer
-        {
-            Epochs = epochs,
-            Device = ctx.Device,
-            PointsEvery = 20,
-            Checkpoint = ctx.Checkpoint(figure ?? "fit"),
-            Weights = ctx.Weights(figure ?? "fit"),
-            Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
-                new AxesStyle { XLabel = "epoch", YLabel = "loss", YScale = Scale.Log, XLim = (1, epochs), YLim = (1e-3, 1e2) }),
-        };
-        var losses = trainer.Fit(net, new ArrayLoader(train, trainLabels, batchSize, shuffle: true, ctx.Options.Seed),
-            SquaredError, Updaters.Sgd(lr),
-            new ArrayLoader(train, trainLabels, batchSize, shuffle: false),
-            new ArrayLoader(test, testLabels, batchSize, shuffle: false));
-        return (((Linear)net[0]).weight!.detach().cpu().reshape(-1), losses);
+        var animator = figure is null ? null : ctx.Animator(figure, ["train", "test"],
+            new AxesStyle { XLabel = "epoch", YLabel = "loss", YScale = Scale.Log, XLim = (1, epochs), YLim = (1e-3, 1e2) });
+        var history = Train.Regression(ctx, net, new ArrayLoader(train, trainLabels, batchSize, shuffle: true, ctx.Options.Seed),
+            SquaredError, Updaters.Sgd(lr), epochs,
+            evaluateOn: [("train", new ArrayLoader(train, trainLabels, batchSize, shuffle: false)), ("test", new ArrayLoader(test, testLabels, batchSize, shuffle: false))],
+            animator: animator, pointsEvery: 20, name: figure ?? "fit");
+        return (((Linear)net[0]).weight!.detach().cpu().reshape(-1), history.Epochs.Select(e => new[] { e.Metrics["train"], e.Metrics["test"] }).ToArray());
     }
 
     /// <summary>The book's net: <c>nn.Sequential(nn.Linear(in_features, 1, bias=False))</c>.</summary>
@@ -72,16 +67,14 @@ public sealed class ModelSelection : ISection
     public static Tensor SquaredError(Tensor yHat, Tensor y) => (yHat - y.reshape(yHat.shape)).square().reshape(-1);
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        double lr = ctx.LearningRate(0.01);
         var (features, labels) = Data();
         ctx.Out.WriteLine($"features[:2] =\n{Printing.Format(features.narrow(0, 0, 2).narrow(1, 0, 4))} ...\nlabels[:2] = {Printing.Format(labels.narrow(0, 0, 2).reshape(-1))}");
-        (string Name, int Features, int BookEpochs)[] fits = [("normal", 4, 400), ("underfit", 2, 400), ("overfit", MaxDegree, 1500)];
-        foreach (var (name, featureCount, bookEpochs) in fits)
+        (string Name, int Features, int Epochs)[] fits = [("normal", 4, s.Epochs), ("underfit", 2, s.Epochs), ("overfit", MaxDegree, s.EpochsOverfit)];
+        foreach (var (name, featureCount, epochs) in fits)
         {
-            int epochs = ctx.Hyper($"epochs_{name}", ctx.Options.Epochs ?? bookEpochs);
-            var (weight, losses) = Fit(ctx, features, labels, 100, featureCount, epochs, lr, name);
+            var (weight, losses) = Fit(ctx, features, labels, 100, featureCount, epochs, s.Lr, name);
             var shown = featureCount > 4 ? weight.narrow(0, 0, 4) : weight;
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{name} ({featureCount} features): weight {Printing.Format(shown)}{(featureCount > 4 ? " ..." : "")}, train loss {losses[^1][0]:F4}, test loss {losses[^1][1]:F4}"));

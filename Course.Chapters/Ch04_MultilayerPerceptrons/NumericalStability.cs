@@ -24,9 +24,9 @@ public sealed class NumericalStability : ISection
         var x = arange(-8.0, 8.0, 0.1, dtype: float32);
         var (y, gradient) = Activations.WithGradient(t => t.sigmoid(), x);
         double[] xs = x.data<float>().Select(v => (double)v).ToArray();
-        LineChart.Save(ctx.Figure("sigmoid-gradient"), xs,
+        ctx.Figure("sigmoid-gradient", path => LineChart.Save(path, xs,
             [y.data<float>().Select(v => (double)v).ToArray(), gradient.data<float>().Select(v => (double)v).ToArray()],
-            ["sigmoid", "gradient"], new AxesStyle { XLabel = "x" }, 500, 320);
+            ["sigmoid", "gradient"], new AxesStyle { XLabel = "x" }, 500, 320));
         ctx.Out.WriteLine($"sigmoid gradient: {gradient.max().item<float>():F4} at 0, {gradient[0].item<float>():E2} at -8");
 
         var (start, product) = MatrixProduct();

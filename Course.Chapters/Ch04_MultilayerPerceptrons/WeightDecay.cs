@@ -14,9 +14,12 @@ namespace Course.Chapters.Ch04_MultilayerPerceptrons;
 /// 4.5 Weight decay: a 200-dimensional linear regression from 20 examples, trained without and with an L2 penalty,
 /// from scratch (<c>l2_penalty</c> added to the loss) and concisely (<c>weight_decay</c> on the weights only).
 /// </summary>
-[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
-public sealed class WeightDecay : ISection
+[Section("weight-decay", "4.5", "Weight decay", Dataset = "synthetic")]
+public sealed class WeightDecay : ISection<WeightDecay.Settings>
 {
+    /// <summary>The book's <c>train</c> and <c>train_concise</c>: <c>num_epochs, lr = 100, 0.003</c>, each with λ = 0 and λ = 3.</summary>
+    public sealed record Settings(int Epochs = 100, double Lr = 0.003);
+
     /// <summary>The book's data sizes.</summary>
     public const int TrainCount = 20, TestCount = 100, Inputs = 200, BatchSize = 5;
 
@@ -36,9 +39,8 @@ public sealed class WeightDecay : ISection
         var (train, test) = Data();
         var net = new LinearRegressionModel(Inputs);
         using (no_grad()) nn.init.normal_(net.w);
-        var losses = Trainer(ctx, epochs, $"scratch-lambda-{lambda:0}", figure, LinearRegressionScratch.SquaredLoss).Fit(net, Loader(ctx, train, shuffle: true),
-            (yHat, y) => LinearRegressionScratch.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
-            Updaters.ScratchSgd(lr), Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+        var losses = Fit(ctx, net, train, test, (yHat, y) => LinearRegressionScratch.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
+            LinearRegressionScratch.SquaredLoss, Updaters.ScratchSgd(lr), epochs, $"scratch-lambda-{lambda:0}", figure);
         return (net.w.detach().norm().item<float>(), losses);
     }
 
@@ -53,8 +55,7 @@ public sealed class WeightDecay : ISection
             var moved = (Linear)net[0];
             return optim.SGD([new SGD.ParamGroup([moved.weight!], lr: lr, weight_decay: weightDecay), new SGD.ParamGroup([moved.bias!], lr: lr)], lr);
         });
-        var losses = Trainer(ctx, epochs, $"concise-wd-{weightDecay:0}", figure, ModelSelection.SquaredError).Fit(net, Loader(ctx, train, shuffle: true),
-            ModelSelection.SquaredError, updater, Loader(ctx, train, shuffle: false), Loader(ctx, test, shuffle: false));
+        var losses = Fit(ctx, net, train, test, ModelSelection.SquaredError, ModelSelection.SquaredError, updater, epochs, $"concise-wd-{weightDecay:0}", figure);
         return (linear.weight!.detach().norm().item<float>(), losses);
     }
 
@@ -70,11 +71,9 @@ public sealed class WeightDecay : ISection
     }
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(100);
-        double lr = ctx.LearningRate(0.003);
-        ctx.Hyper("batch_size", BatchSize);
+        var (epochs, lr) = (s.Epochs, s.Lr);
         foreach (double lambda in new[] { 0.0, 3.0 })
         {
             var (norm, losses) = TrainScratch(ctx, lambda, epochs, lr, $"scratch-lambda-{lambda:0}");
@@ -96,17 +95,20 @@ public sealed class WeightDecay : ISection
     }
 
     /// <summary>d2l's loop of 4.5: the test loss is <paramref name="evaluationLoss"/> without the penalty, plotted every 5 epochs; <paramref name="name"/> names its checkpoint.</summary>
-    private static RegressionTrainer Trainer(RunContext ctx, int epochs, string name, string? figure, Func<Tensor, Tensor, Tensor> evaluationLoss) => new()
+    /// <summary>
+    /// Trains on the book's training set with the per-example <paramref name="loss"/> (with its penalty) and reports the
+    /// <paramref name="evaluationLoss"/> of the training and test sets per epoch, drawn into <paramref name="figure"/> if given.
+    /// </summary>
+    private static double[][] Fit(RunContext ctx, nn.Module<Tensor, Tensor> net, (Tensor X, Tensor Y) train, (Tensor X, Tensor Y) test,
+        Func<Tensor, Tensor, Tensor> loss, Func<Tensor, Tensor, Tensor> evaluationLoss, UpdaterFactory updater, int epochs, string name, string? figure)
     {
-        Epochs = epochs,
-        Device = ctx.Device,
-        Checkpoint = ctx.Checkpoint(name),
-        Weights = ctx.Weights(name),
-        PointsEvery = 5,
-        Evaluate = (net, data) => Metrics.EvaluateLoss(net, data, evaluationLoss),
-        Animator = figure is null ? null : new Animator(ctx.Figure(figure), ["train", "test"],
-            new AxesStyle { XLabel = "epochs", YLabel = "loss", YScale = Scale.Log, XLim = (5, epochs) }),
-    };
+        var animator = figure is null ? null : ctx.Animator(figure, ["train", "test"],
+            new AxesStyle { XLabel = "epochs", YLabel = "loss", YScale = Scale.Log, XLim = (5, epochs) });
+        var history = Train.Regression(ctx, net, Loader(ctx, train, shuffle: true), loss, updater, epochs,
+            evaluateOn: [("train", Loader(ctx, train, shuffle: false)), ("test", Loader(ctx, test, shuffle: false))],
+            evaluate: (model, data) => Metrics.EvaluateLoss(model, data, evaluationLoss), animator: animator, pointsEvery: 5, name: name);
+        return history.Epochs.Select(e => new[] { e.Metrics["train"], e.Metrics["test"] }).ToArray();
+    }
 
     private static ArrayLoader Loader(RunContext ctx, (Tensor X, Tensor Y) data, bool shuffle) =>
         new(data.X, data.Y, BatchSize, shuffle, ctx.Options.Seed);

@@ -29,9 +29,12 @@ public sealed class Conv2D : nn.Module<Tensor, Tensor>
 }
 
 /// <summary>6.2 Convolutions for images: <c>corr2d</c>, edge detection, and learning the edge kernel from data.</summary>
-[Section("conv-layer", "6.2", "Convolutions for images", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
-public sealed class ConvolutionLayer : ISection
+[Section("conv-layer", "6.2", "Convolutions for images")]
+public sealed class ConvolutionLayer : ISection<ConvolutionLayer.Settings>
 {
+    /// <summary>The book's kernel learning: 10 steps (<c>for i in range(10)</c>) at <c>lr = 3e-2</c>.</summary>
+    public sealed record Settings(int Epochs = 10, double Lr = 3e-2);
+
     /// <summary>d2l's <c>corr2d</c>: the two-dimensional cross-correlation of <paramref name="X"/> with the kernel <paramref name="K"/>.</summary>
     public static Tensor Corr2d(Tensor X, Tensor K)
     {
@@ -59,22 +62,21 @@ public sealed class ConvolutionLayer : ISection
 
     /// <summary>
     /// The book's kernel learning: a bias-free 1×2 <c>nn.Conv2d</c> fitted to Y = corr2d(X, [1, −1]) by 10 steps of
-    /// gradient descent on the summed squared error (lr 0.03) with the shared loop on <paramref name="device"/>;
+    /// gradient descent on the summed squared error (lr 0.03) with the shared loop on the run's device;
     /// returns the loss of every step (taken before its update, as the book prints it) and the kernel.
     /// </summary>
-    public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(int steps = 10, double lr = 3e-2,
-        Device? device = null, Checkpoint? checkpoint = null, ModelWeights? weights = null)
+    public static (IReadOnlyList<double> Losses, Tensor Kernel) LearnKernel(RunContext ctx, int steps = 10, double lr = 3e-2)
     {
         var conv = KernelNet();
         var X = StripeImage().reshape(1, 1, 6, 8);
         var Y = Corr2d(StripeImage(), EdgeKernel()).reshape(1, 1, 6, 7);
-        var trainer = new RegressionTrainer { Epochs = steps, Device = device ?? CPU, SumLoss = true, Checkpoint = checkpoint, Weights = weights };
-        var losses = trainer.Fit(conv, new ArrayLoader(X, Y, batchSize: 1, shuffle: false), (yHat, y) => (yHat - y).square(), Updaters.ScratchSgd(lr));
-        return (losses.Select(l => l[0]).ToArray(), conv.weight.detach().cpu().reshape(1, 2));
+        var history = Train.Regression(ctx, conv, new ArrayLoader(X, Y, batchSize: 1, shuffle: false), (yHat, y) => (yHat - y).square(),
+            Updaters.ScratchSgd(lr), steps, sumLoss: true);
+        return (history.Epochs.Select(e => e.Metrics["loss"]).ToArray(), conv.weight.detach().cpu().reshape(1, 2));
     }
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
         var X = tensor(new[] { 0f, 1, 2, 3, 4, 5, 6, 7, 8 }, [3, 3]);
         var K = tensor(new[] { 0f, 1, 2, 3 }, [2, 2]);
@@ -84,7 +86,7 @@ public sealed class ConvolutionLayer : ISection
         ctx.Out.Show("the transposed image has no vertical edges", Corr2d(image.t(), EdgeKernel()));
         ctx.Out.Show("Conv2D (random kernel) on the image", new Conv2D(1, 2).call(image).detach());
 
-        var (losses, kernel) = LearnKernel(ctx.Epochs(10), ctx.LearningRate(3e-2), ctx.Device, ctx.Checkpoint(), ctx.Weights());
+        var (losses, kernel) = LearnKernel(ctx, s.Epochs, s.Lr);
         for (int i = 1; i < losses.Count; i += 2)
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss {losses[i]:F3}"));
         ctx.Out.Show("learned kernel", kernel);

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -29,16 +30,18 @@ public sealed class LeNet : Sequential
 }
 
 /// <summary>6.6 LeNet on Fashion-MNIST with <c>train_ch6</c>: batch 256, lr 0.9, 10 epochs.</summary>
-[Section("lenet", "6.6", "Convolutional neural networks (LeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.FashionMnistClassifier, PerCoreThreads = true)]
-public sealed class LeNetSection : ISection
+[Section("lenet", "6.6", "Convolutional neural networks (LeNet)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class LeNetSection : ISection<LeNetSection.Settings>
 {
+    /// <summary>The book's <c>batch_size = 256</c>, <c>lr, num_epochs = 0.9, 10</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.9, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(10), batchSize = ctx.BatchSize(256);
-        double lr = ctx.LearningRate(0.9);
         var net = new LeNet();
         ShapeTable.Print(ctx.Out, net, 1, 1, 28, 28);
-        FashionMnistClassification.TrainCh6(ctx, net, FashionMnistClassification.Load(ctx, batchSize), lr, epochs);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -60,15 +61,19 @@ public sealed class AlexNet : Sequential
 }
 
 /// <summary>7.1 AlexNet on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.01, 10 epochs.</summary>
-[Section("alexnet", "7.1", "Deep convolutional neural networks (AlexNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class AlexNetSection : ISection
+[Section("alexnet", "7.1", "Deep convolutional neural networks (AlexNet)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class AlexNetSection : ISection<AlexNetSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.01, 10, 128</c>, on <c>resize=224</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 128, double Lr = 0.01, int Resize = 224, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "AlexNet", bookBatchSize: 128, bookLr: 0.01, bookResize: 224, minimum: AlexNet.MinimumInput);
-        var net = new AlexNet(run.Size);
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        InputResolution.Check(ctx, "AlexNet", s.Resize, AlexNet.MinimumInput, s.BatchSize);
+        var net = new AlexNet(s.Resize);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -166,16 +167,20 @@ public sealed class BatchNormLeNet : Sequential
 /// 7.5 LeNet with the scratch batch normalization on Fashion-MNIST with <c>train_ch6</c>: batch 256, lr 1.0, 10
 /// epochs; prints the first layer's learned <c>gamma</c> and <c>beta</c>.
 /// </summary>
-[Section("batch-norm", "7.5", "Batch normalization (from scratch)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class BatchNormSection : ISection
+[Section("batch-norm", "7.5", "Batch normalization (from scratch)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class BatchNormSection : ISection<BatchNormSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 1.0, 10, 256</c>, on the 28×28 images as they are; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 1.0, int Resize = 28, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
-        var net = new BatchNormLeNet(concise: false, run.Size);
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        InputResolution.Check(ctx, "LeNet", s.Resize, BatchNormLeNet.MinimumInput, s.BatchSize);
+        var net = new BatchNormLeNet(concise: false, s.Resize);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
         // The scale and shift the first batch normalization layer learned.
         var first = (BatchNorm)net[1];
         ctx.Out.Show("gamma", first.gamma.reshape(-1));
@@ -184,15 +189,19 @@ public sealed class BatchNormSection : ISection
 }
 
 /// <summary>7.5 The same LeNet with <c>nn.BatchNorm2d</c> and <c>nn.BatchNorm1d</c>, trained with the same hyperparameters.</summary>
-[Section("batch-norm-concise", "7.5", "Batch normalization (concise)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class BatchNormConciseSection : ISection
+[Section("batch-norm-concise", "7.5", "Batch normalization (concise)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class BatchNormConciseSection : ISection<BatchNormConciseSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 1.0, 10, 256</c>, on the 28×28 images as they are; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 1.0, int Resize = 28, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "LeNet", bookBatchSize: 256, bookLr: 1.0, bookResize: null, minimum: BatchNormLeNet.MinimumInput);
-        var net = new BatchNormLeNet(concise: true, run.Size);
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        InputResolution.Check(ctx, "LeNet", s.Resize, BatchNormLeNet.MinimumInput, s.BatchSize);
+        var net = new BatchNormLeNet(concise: true, s.Resize);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -104,15 +105,19 @@ public sealed class DenseNet : Sequential
 }
 
 /// <summary>7.7 DenseNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.1, 10 epochs.</summary>
-[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class DenseNetSection : ISection
+[Section("densenet", "7.7", "Densely connected networks (DenseNet)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class DenseNetSection : ISection<DenseNetSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.1, 10, 256</c>, on <c>resize=96</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.1, int Resize = 96, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "DenseNet", bookBatchSize: 256, bookLr: 0.1, bookResize: 96, minimum: DenseNet.MinimumInput);
+        InputResolution.Check(ctx, "DenseNet", s.Resize, DenseNet.MinimumInput, s.BatchSize);
         var net = new DenseNet();
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -94,15 +95,19 @@ public sealed class GoogLeNet : Sequential
 }
 
 /// <summary>7.4 GoogLeNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
-[Section("googlenet", "7.4", "Networks with parallel concatenations (GoogLeNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class GoogLeNetSection : ISection
+[Section("googlenet", "7.4", "Networks with parallel concatenations (GoogLeNet)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class GoogLeNetSection : ISection<GoogLeNetSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.1, 10, 128</c>, on <c>resize=96</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 128, double Lr = 0.1, int Resize = 96, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "GoogLeNet", bookBatchSize: 128, bookLr: 0.1, bookResize: 96, minimum: 1);
+        InputResolution.Check(ctx, "GoogLeNet", s.Resize, 1, s.BatchSize);
         var net = new GoogLeNet();
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -6,8 +6,8 @@ using TorchSharp;
 namespace Course.Chapters.Ch07_ModernConvolutionalNetworks;
 
 /// <summary>
-/// The input resolution of a chapter 7 run: the book's <c>resize</c> unless <c>--resize</c> says otherwise, checked
-/// against the smallest input the network can take (below it a convolution or pooling layer would get a window larger
+/// The input resolution of a chapter 7 run (its <c>Resize</c> setting: the book's <c>resize</c> unless <c>--resize</c>
+/// says otherwise), checked against the smallest input the network can take (below it a convolution or pooling layer would get a window larger
 /// than its input, which libtorch reports with a long native message).
 /// </summary>
 public static class InputResolution
@@ -26,13 +26,12 @@ public static class InputResolution
     public const int FloatsPerPixel = 200;
 
     /// <summary>
-    /// <c>--resize</c> or <paramref name="book"/>; a <see cref="CourseException"/> when it is below
+    /// Checks the side <paramref name="size"/>: a <see cref="CourseException"/> when it is below
     /// <paramref name="minimum"/>, above <see cref="Maximum"/>, or when a batch of <paramref name="batchSize"/> images of
     /// that size would not fit in this machine's memory.
     /// </summary>
-    public static int Resolve(RunContext ctx, int book, int minimum, string network, int batchSize)
+    public static void Check(RunContext ctx, string network, int size, int minimum, int batchSize)
     {
-        int size = ctx.Options.Resize ?? book;
         if (size < minimum)
             throw new CourseException($"{network} needs inputs of at least {minimum}×{minimum} pixels, not {size}×{size}; pass --resize {minimum} or more.");
         if (size > Maximum)
@@ -42,9 +41,6 @@ public static class InputResolution
         if (ctx.Device.type == DeviceType.CPU && needed > available)
             throw new CourseException(string.Create(CultureInfo.InvariantCulture,
                 $"{network} at {size}×{size} in batches of {batchSize} needs about {needed / 1e9:F0} GB, more than this machine's {available / 1e9:F0} GB; pass a smaller --resize or --batch-size."));
-        return size;
     }
 
-    /// <summary>The shape table's input size: <c>--resize</c> when given, else the size the book prints (<paramref name="book"/>).</summary>
-    public static int ForShapeTable(RunContext ctx, int book) => ctx.Options.Resize ?? book;
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -49,15 +50,19 @@ public sealed class NiN : Sequential
 }
 
 /// <summary>7.3 NiN on Fashion-MNIST resized to 224 with <c>train_ch6</c>: batch 128, lr 0.1, 10 epochs.</summary>
-[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class NiNSection : ISection
+[Section("nin", "7.3", "Network in network (NiN)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class NiNSection : ISection<NiNSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.1, 10, 128</c>, on <c>resize=224</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 128, double Lr = 0.1, int Resize = 224, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "NiN", bookBatchSize: 128, bookLr: 0.1, bookResize: 224, minimum: NiN.MinimumInput);
+        InputResolution.Check(ctx, "NiN", s.Resize, NiN.MinimumInput, s.BatchSize);
         var net = new NiN();
-        ShapeTable.Print(ctx.Out, net, 1, 1, run.Size, run.Size);
-        run.Train(ctx, net);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -96,16 +97,19 @@ public sealed class ResNet : Sequential
 /// 7.6 ResNet on Fashion-MNIST resized to 96 with <c>train_ch6</c>: batch 256, lr 0.05, 10 epochs. The shape table is
 /// printed for 224×224, as the book does.
 /// </summary>
-[Section("resnet", "7.6", "Residual networks (ResNet)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class ResNetSection : ISection
+[Section("resnet", "7.6", "Residual networks (ResNet)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class ResNetSection : ISection<ResNetSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.05, 10, 256</c>, on <c>resize=96</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 0.05, int Resize = 96, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "ResNet", bookBatchSize: 256, bookLr: 0.05, bookResize: 96, minimum: 1);
+        InputResolution.Check(ctx, "ResNet", s.Resize, 1, s.BatchSize);
         var net = new ResNet();
-        int shown = InputResolution.ForShapeTable(ctx, book: 224);
-        ShapeTable.Print(ctx.Out, net, 1, 1, shown, shown);
-        run.Train(ctx, net);
+        ShapeTable.Print(ctx.Out, net, 1, 1, 224, 224);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Infrastructure;
 using Course.Core.Runtime;
+using Course.Core.Training;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -71,15 +72,19 @@ public sealed class Vgg : Sequential
 /// 7.2 VGG on Fashion-MNIST resized to 224: prints the shapes of VGG-11 (<c>conv_arch</c>), then trains the network
 /// with a quarter of the channels (<c>small_conv_arch</c>, ratio 4) with <c>train_ch6</c>: batch 128, lr 0.05, 10 epochs.
 /// </summary>
-[Section("vgg", "7.2", "Networks using blocks (VGG)", Dataset = "Fashion-MNIST", Options = OptionSets.ResizableClassifier, PerCoreThreads = true)]
-public sealed class VggSection : ISection
+[Section("vgg", "7.2", "Networks using blocks (VGG)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
+public sealed class VggSection : ISection<VggSection.Settings>
 {
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 0.05, 10, 128</c>, on <c>resize=224</c>; <c>--limit</c> trains on fewer examples.</summary>
+    public sealed record Settings(int Epochs = 10, int BatchSize = 128, double Lr = 0.05, int Resize = 224, int? Limit = null);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        var run = CnnRun.Settings(ctx, "VGG", bookBatchSize: 128, bookLr: 0.05, bookResize: 224, minimum: Vgg.MinimumInput);
-        using (var full = new Vgg(Vgg.ConvArch, run.Size)) ShapeTable.Print(ctx.Out, full, 1, 1, run.Size, run.Size);
-        var net = new Vgg(Vgg.Small(ratio: 4), run.Size);
-        run.Train(ctx, net);
+        InputResolution.Check(ctx, "VGG", s.Resize, Vgg.MinimumInput, s.BatchSize);
+        using (var full = new Vgg(Vgg.ConvArch, s.Resize)) ShapeTable.Print(ctx.Out, full, 1, 1, s.Resize, s.Resize);
+        var net = new Vgg(Vgg.Small(ratio: 4), s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
     }
 }

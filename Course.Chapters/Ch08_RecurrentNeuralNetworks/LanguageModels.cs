@@ -26,10 +26,10 @@ public sealed class LanguageModels : ISection
         for (int n = 0; n < 3; n++)
             ctx.Out.WriteLine($"top {names[n]}s: " + string.Join(", ", vocabs[n].TokenFreqs.Take(10).Select(kv => $"('{kv.Key}', {kv.Value})")));
 
-        LineChart.Save(ctx.Figure("zipf"),
+        ctx.Figure("zipf", path => LineChart.Save(path,
             vocabs.Select((v, n) => new LineSeries(names[n], Enumerable.Range(1, v.TokenFreqs.Count).Select(i => (double)i).ToArray(),
                 v.TokenFreqs.Select(kv => (double)kv.Value).ToArray())).ToArray(),
-            new AxesStyle { XLabel = "token: x", YLabel = "frequency: n(x)", XScale = Scale.Log, YScale = Scale.Log });
+            new AxesStyle { XLabel = "token: x", YLabel = "frequency: n(x)", XScale = Scale.Log, YScale = Scale.Log }));
 
         int[] sequence = Enumerable.Range(0, 35).ToArray();
         ctx.Out.WriteLine("random sampling of arange(35), batch 2, 5 steps:");

@@ -78,17 +78,18 @@ public sealed class RnnModel : RecurrentLanguageModel
 }
 
 /// <summary>8.6 Concise RNN on the time machine: <c>nn.RNN(28, 256)</c>, batch 32, 35 steps, <c>optim.SGD</c> lr 1, 500 epochs.</summary>
-[Section("rnn-concise", "8.6", "Concise implementation of recurrent neural networks", Dataset = "The Time Machine", Options = OptionSets.Training)]
-public sealed class RnnConcise : ISection
+[Section("rnn-concise", "8.6", "Concise implementation of recurrent neural networks", Dataset = "The Time Machine")]
+public sealed class RnnConcise : ISection<RnnConcise.Settings>
 {
+    /// <summary>The book's <c>batch_size, num_steps = 32, 35</c>, <c>num_hiddens = 256</c>, <c>num_epochs, lr = 500, 1</c>.</summary>
+    public sealed record Settings(int Epochs = 500, double Lr = 1, int BatchSize = 32, int NumSteps = 35, int NumHiddens = 256);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(500), batchSize = ctx.BatchSize(32), numSteps = ctx.Hyper("num_steps", 35), hiddens = ctx.Hyper("num_hiddens", 256);
-        double lr = ctx.LearningRate(1);
-        var (data, vocab) = TimeMachine.LoadData(ctx.Data, batchSize, numSteps, seed: (int)ctx.Options.Seed);
-        var net = new RnnModel(RecurrentLayer.Rnn, vocab.Count, hiddens);
-        ctx.Out.WriteLine($"before training: {LanguageModelTrainer.Predict("time traveller", 10, net, vocab)}");
-        LanguageModelRun.Train(ctx, net, data, vocab, Updaters.Sgd(lr), epochs, "sequential");
+        var (trainIter, vocab) = TimeMachine.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: (int)ctx.Options.Seed);
+        var net = new RnnModel(RecurrentLayer.Rnn, vocab.Count, s.NumHiddens);
+        ctx.Out.WriteLine($"before training: {Train.PredictCh8("time traveller", 10, net, vocab)}");
+        Train.Ch8(ctx, net, trainIter, vocab, Updaters.Sgd(s.Lr), s.Epochs, "sequential");
     }
 }

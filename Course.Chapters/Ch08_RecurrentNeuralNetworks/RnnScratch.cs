@@ -43,20 +43,20 @@ public sealed class RnnScratchModel : ScratchRecurrentModel
 /// 8.5 RNN from scratch on the time machine: batch 32, 35 steps, 512 hidden units, lr 1, 500 epochs with d2l's
 /// <c>sgd</c>, sequential partitioning, then the same with random sampling.
 /// </summary>
-[Section("rnn-scratch", "8.5", "Implementation of recurrent neural networks from scratch", Dataset = "The Time Machine", Options = OptionSets.Training)]
-public sealed class RnnScratch : ISection
+[Section("rnn-scratch", "8.5", "Implementation of recurrent neural networks from scratch", Dataset = "The Time Machine")]
+public sealed class RnnScratch : ISection<RnnScratch.Settings>
 {
+    /// <summary>The book's <c>batch_size, num_steps = 32, 35</c>, <c>num_hiddens = 512</c>, <c>num_epochs, lr = 500, 1</c>.</summary>
+    public sealed record Settings(int Epochs = 500, double Lr = 1, int BatchSize = 32, int NumSteps = 35, int NumHiddens = 512);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int epochs = ctx.Epochs(500), batchSize = ctx.BatchSize(32), numSteps = ctx.Hyper("num_steps", 35), hiddens = ctx.Hyper("num_hiddens", 512);
-        double lr = ctx.LearningRate(1);
-        foreach (bool random in new[] { false, true })
+        foreach (bool useRandomIter in new[] { false, true })
         {
-            var (data, vocab) = TimeMachine.LoadData(ctx.Data, batchSize, numSteps, random, seed: (int)ctx.Options.Seed);
-            var net = new RnnScratchModel(vocab.Count, hiddens);
-            string name = random ? "random" : "sequential";
-            LanguageModelRun.Train(ctx, net, data, vocab, Updaters.ScratchSgd(lr), epochs, name);
+            var (trainIter, vocab) = TimeMachine.LoadData(ctx.Data, s.BatchSize, s.NumSteps, useRandomIter, seed: (int)ctx.Options.Seed);
+            var net = new RnnScratchModel(vocab.Count, s.NumHiddens);
+            Train.Ch8(ctx, net, trainIter, vocab, Updaters.ScratchSgd(s.Lr), s.Epochs, useRandomIter ? "random" : "sequential");
         }
     }
 }

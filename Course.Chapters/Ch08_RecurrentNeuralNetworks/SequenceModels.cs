@@ -14,9 +14,12 @@ namespace Course.Chapters.Ch08_RecurrentNeuralNetworks;
 /// 8.1 Sequence models: an autoregressive MLP on the last τ = 4 values of a noisy sine, its one-step predictions, and
 /// how k-step predictions built on its own outputs drift away.
 /// </summary>
-[Section("sequence", "8.1", "Sequence models", Dataset = "synthetic sine", Options = OptionSets.Training)]
-public sealed class SequenceModels : ISection
+[Section("sequence", "8.1", "Sequence models", Dataset = "synthetic sine")]
+public sealed class SequenceModels : ISection<SequenceModels.Settings>
 {
+    /// <summary>The book's <c>T = 1000</c>, <c>n_train = 600</c>, <c>batch_size = 16</c>, <c>train(net, train_iter, loss, 5, 0.01)</c>.</summary>
+    public sealed record Settings(int Epochs = 5, double Lr = 0.01, int BatchSize = 16, int T = 1000, int NTrain = 600);
+
     /// <summary>The book's window length τ.</summary>
     public const int Tau = 4;
 
@@ -56,31 +59,30 @@ public sealed class SequenceModels : ISection
     }
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
-        int T = ctx.Hyper("T", 1000), trainCount = ctx.Hyper("n_train", 600), epochs = ctx.Epochs(5), batchSize = ctx.BatchSize(16);
-        double lr = ctx.LearningRate(0.01);
+        var (T, trainCount) = (s.T, s.NTrain);
         var x = Series(T);
         var (features, labels) = Windows(x);
         var net = Net();
-        var train = new ArrayLoader(features.narrow(0, 0, trainCount), labels.narrow(0, 0, trainCount), batchSize, shuffle: true, ctx.Options.Seed);
-        var losses = new RegressionTrainer { Epochs = epochs, Device = ctx.Device, Checkpoint = ctx.Checkpoint(), Weights = ctx.Weights() }.Fit(net, train, ModelSelection.SquaredError,
-            Updaters.Adam(lr), train);
-        for (int i = 0; i < losses.Count; i++)
-            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss: {losses[i][0]:F6}"));
+        var trainIter = new ArrayLoader(features.narrow(0, 0, trainCount), labels.narrow(0, 0, trainCount), s.BatchSize, shuffle: true, ctx.Options.Seed);
+        var history = Train.Regression(ctx, net, trainIter, ModelSelection.SquaredError, Updaters.Adam(s.Lr), s.Epochs, evaluateOn: [("loss", trainIter)]);
+        var losses = history.Epochs.Select(e => e.Metrics["loss"]).ToArray();
+        for (int i = 0; i < losses.Length; i++)
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {i + 1}, loss: {losses[i]:F6}"));
 
         double[] time = Enumerable.Range(1, T).Select(t => (double)t).ToArray();
         var onestep = net.Predict(features).reshape(-1);
-        LineChart.Save(ctx.Figure("one-step"),
+        ctx.Figure("one-step", path => LineChart.Save(path,
             [new LineSeries("data", time, Doubles(x)), new LineSeries("1-step preds", time[Tau..], Doubles(onestep))],
-            new AxesStyle { XLabel = "time", YLabel = "x", XLim = (1, T) });
+            new AxesStyle { XLabel = "time", YLabel = "x", XLim = (1, T) }));
 
         const int maxSteps = 64;
         var predictions = MultiStep(net, x, maxSteps);
         int[] steps = [1, 4, 16, 64];
-        LineChart.Save(ctx.Figure("k-step"), steps.Select(k => new LineSeries($"{k}-step preds",
+        ctx.Figure("k-step", path => LineChart.Save(path, steps.Select(k => new LineSeries($"{k}-step preds",
                 time[(Tau + k - 1)..(T - maxSteps + k)], Doubles(predictions[TensorIndex.Colon, Tau + k - 1]))).ToArray(),
-            new AxesStyle { XLabel = "time", YLabel = "x", XLim = (5, T) });
+            new AxesStyle { XLabel = "time", YLabel = "x", XLim = (5, T) }));
 
         foreach (int k in steps)
         {
@@ -88,7 +90,7 @@ public sealed class SequenceModels : ISection
             ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{k}-step prediction MSE: {mse:F4}"));
             ctx.Metric($"mse_{k}_step", mse);
         }
-        ctx.Metric("train_loss", losses[^1][0]);
+        ctx.Metric("train_loss", losses[^1]);
     }
 
     private static double[] Doubles(Tensor t) => t.detach().cpu().data<float>().Select(v => (double)v).ToArray();

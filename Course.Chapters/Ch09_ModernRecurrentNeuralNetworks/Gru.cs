@@ -53,9 +53,17 @@ public sealed class GruScratchModel : ScratchRecurrentModel
 }
 
 /// <summary>9.1 GRU on the time machine, from scratch then with <c>nn.GRU</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
-[Section("gru", "9.1", "Gated recurrent units (GRU)", Dataset = "The Time Machine", Options = OptionSets.Training)]
-public sealed class Gru : ISection
+[Section("gru", "9.1", "Gated recurrent units (GRU)", Dataset = "The Time Machine")]
+public sealed class Gru : ISection<Gru.Settings>
 {
+    /// <summary>The book's <c>batch_size, num_steps = 32, 35</c>, <c>num_hiddens = 256</c>, <c>num_epochs, lr = 500, 1</c>.</summary>
+    public sealed record Settings(int Epochs = 500, double Lr = 1, int BatchSize = 32, int NumSteps = 35, int NumHiddens = 256);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx) => RecurrentRuns.ScratchAndConcise(ctx, vocab => new GruScratchModel(vocab, 256), RecurrentLayer.Gru);
+    public void Run(RunContext ctx, Settings s)
+    {
+        var (trainIter, vocab) = TimeMachine.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: (int)ctx.Options.Seed);
+        Train.Ch8(ctx, new GruScratchModel(vocab.Count, s.NumHiddens), trainIter, vocab, Updaters.ScratchSgd(s.Lr), s.Epochs, "scratch");
+        Train.Ch8(ctx, new RnnModel(RecurrentLayer.Gru, vocab.Count, s.NumHiddens), trainIter, vocab, Updaters.Sgd(s.Lr), s.Epochs, "concise");
+    }
 }

@@ -1,5 +1,6 @@
 using Course.Chapters.Ch08_RecurrentNeuralNetworks;
 using Course.Chapters.Infrastructure;
+using Course.Core.Data;
 using Course.Core.Runtime;
 using Course.Core.Training;
 using TorchSharp.Modules;
@@ -54,9 +55,17 @@ public sealed class LstmScratchModel : ScratchRecurrentModel
 }
 
 /// <summary>9.2 LSTM on the time machine, from scratch then with <c>nn.LSTM</c>: batch 32, 35 steps, 256 hidden units, lr 1, 500 epochs.</summary>
-[Section("lstm", "9.2", "Long short-term memory (LSTM)", Dataset = "The Time Machine", Options = OptionSets.Training, PerCoreThreads = true)]
-public sealed class Lstm : ISection
+[Section("lstm", "9.2", "Long short-term memory (LSTM)", Dataset = "The Time Machine", PerCoreThreads = true)]
+public sealed class Lstm : ISection<Lstm.Settings>
 {
+    /// <summary>The book's <c>batch_size, num_steps = 32, 35</c>, <c>num_hiddens = 256</c>, <c>num_epochs, lr = 500, 1</c>.</summary>
+    public sealed record Settings(int Epochs = 500, double Lr = 1, int BatchSize = 32, int NumSteps = 35, int NumHiddens = 256);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx) => RecurrentRuns.ScratchAndConcise(ctx, vocab => new LstmScratchModel(vocab, 256), RecurrentLayer.Lstm);
+    public void Run(RunContext ctx, Settings s)
+    {
+        var (trainIter, vocab) = TimeMachine.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: (int)ctx.Options.Seed);
+        Train.Ch8(ctx, new LstmScratchModel(vocab.Count, s.NumHiddens), trainIter, vocab, Updaters.ScratchSgd(s.Lr), s.Epochs, "scratch");
+        Train.Ch8(ctx, new RnnModel(RecurrentLayer.Lstm, vocab.Count, s.NumHiddens), trainIter, vocab, Updaters.Sgd(s.Lr), s.Epochs, "concise");
+    }
 }

@@ -25,8 +25,8 @@ public sealed class MachineTranslationData : ISection
         int maxLength = Math.Max(source.Max(l => l.Length), target.Max(l => l.Length));
         double[] lengths = Enumerable.Range(1, maxLength).Select(n => (double)n).ToArray();
         double[] Counts(List<string[]> lines) => lengths.Select(n => (double)lines.Count(l => l.Length == (int)n)).ToArray();
-        LineChart.Save(ctx.Figure("lengths"), lengths, [Counts(source), Counts(target)], ["source", "target"],
-            new AxesStyle { XLabel = "# tokens per sequence", YLabel = "count" });
+        ctx.Figure("lengths", path => LineChart.Save(path, lengths, [Counts(source), Counts(target)], ["source", "target"],
+            new AxesStyle { XLabel = "# tokens per sequence", YLabel = "count" }));
 
         var srcVocab = new Vocab(source.SelectMany(l => l), minFreq: 2, reservedTokens: FraEng.ReservedTokens);
         ctx.Out.WriteLine($"len(src_vocab) = {srcVocab.Count}");

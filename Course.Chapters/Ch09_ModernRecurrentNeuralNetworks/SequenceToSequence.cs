@@ -1,7 +1,9 @@
+using System.ComponentModel.DataAnnotations;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
 using Course.Core.Runtime;
 using Course.Core.Seq2Seq;
+using Course.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -77,11 +79,16 @@ public sealed class Seq2SeqDecoder : Decoder
 /// cross-entropy, training with teacher forcing on 600 English–French pairs (embed 32, hidden 32, 2 GRU layers,
 /// dropout 0.1, batch 64, 10 steps, Adam lr 0.005, 300 epochs), greedy translation and BLEU.
 /// </summary>
-[Section("seq2seq", "9.7", "Sequence to sequence learning", Dataset = "fra-eng", Options = OptionSets.Training)]
-public sealed class SequenceToSequence : ISection
+[Section("seq2seq", "9.7", "Sequence to sequence learning", Dataset = "fra-eng")]
+public sealed class SequenceToSequence : ISection<SequenceToSequence.Settings>
 {
+    /// <summary>The book's <c>embed_size, num_hiddens, num_layers, dropout = 32, 32, 2, 0.1</c>, <c>batch_size, num_steps = 64, 10</c>, <c>lr, num_epochs = 0.005, 300</c>.</summary>
+    public sealed record Settings(int EmbedSize = 32, int NumHiddens = 32, int NumLayers = 2, [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout = 0.1,
+        int BatchSize = 64, int NumSteps = 10, double Lr = 0.005, int Epochs = 300);
+
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
         using (var scope = NewDisposeScope())
         {
@@ -99,8 +106,11 @@ public sealed class SequenceToSequence : ISection
                 MaskedSoftmaxCELoss.Compute(ones(3, 4, 10), ones([3, 4], dtype: int64), tensor(new long[] { 4, 2, 0 })));
         }
 
-        var sizes = TranslationRun.RnnSizes(ctx);
-        TranslationRun.Translate(ctx, TranslationRun.Train(ctx, (source, target) => Build(source, target, sizes), bookEpochs: 300));
+        var (trainIter, srcVocab, tgtVocab) = FraEng.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: ctx.Options.Seed);
+        var net = Build(srcVocab, tgtVocab, new TranslationSizes(s.EmbedSize, s.NumHiddens, s.NumLayers, s.Dropout));
+        Train.Seq2Seq(ctx, net, trainIter, s.Lr, s.Epochs, tgtVocab);
+        var translator = new Translator(net, srcVocab, tgtVocab, s.NumSteps);
+        TranslationRun.Translate(ctx, translator);
     }
 
     /// <summary>The RNN encoder–decoder for the two vocabularies, with the given sizes.</summary>

@@ -17,8 +17,7 @@ public sealed class AttentionCues : ISection
     {
         using var scope = NewDisposeScope();
         var attentionWeights = eye(10).reshape(1, 1, 10, 10);
-        string figure = ctx.Figure("attention-weights");
-        Heatmaps.Save(figure, attentionWeights, xLabel: "Keys", yLabel: "Queries");
+        ctx.Figure("attention-weights", path => Heatmaps.Save(path, attentionWeights, xLabel: "Keys", yLabel: "Queries"));
         ctx.Out.WriteLine($"attention weights {Printing.Shape(attentionWeights)}: each query attends only to its own key");
     }
 }

@@ -105,12 +105,12 @@ public sealed class AttentionScoringFunctions : ISection
         var additive = new AdditiveAttention(keySize: 2, querySize: 20, numHiddens: 8, dropout: 0.1);
         additive.eval();
         ctx.Out.Show("AdditiveAttention(queries (2, 1, 20), keys, values, [2, 6])", additive.call(normal(0, 1, [2, 1, 20]), keys, values, validLens));
-        Heatmaps.Save(ctx.Figure("additive-attention"), additive.Weights.reshape(1, 1, 2, 10), "Keys", "Queries");
+        ctx.Figure("additive-attention", path => Heatmaps.Save(path, additive.Weights.reshape(1, 1, 2, 10), "Keys", "Queries"));
 
         var dot = new DotProductAttention(dropout: 0.5);
         dot.eval();
         ctx.Out.Show("DotProductAttention(queries (2, 1, 2), keys, values, [2, 6])", dot.call(normal(0, 1, [2, 1, 2]), keys, values, validLens));
-        Heatmaps.Save(ctx.Figure("dot-product-attention"), dot.Weights.reshape(1, 1, 2, 10), "Keys", "Queries");
+        ctx.Figure("dot-product-attention", path => Heatmaps.Save(path, dot.Weights.reshape(1, 1, 2, 10), "Keys", "Queries"));
     }
 
     /// <summary>The book's keys (ones, (2, 10, 2)), values (arange(40) as (1, 10, 4) repeated twice) and valid lengths [2, 6].</summary>

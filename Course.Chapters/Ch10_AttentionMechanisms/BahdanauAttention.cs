@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
 using Course.Core.Seq2Seq;
+using Course.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -73,11 +75,16 @@ public sealed class Seq2SeqAttentionDecoder : Decoder, IAttentionWeights
 /// hidden 32, 2 GRU layers, dropout 0.1, batch 64, 10 steps, Adam lr 0.005) for 250 epochs; the test sentences with
 /// BLEU and the attention over the source while translating the last one.
 /// </summary>
-[Section("bahdanau-attention", "10.4", "Bahdanau attention", Dataset = "fra-eng", Options = OptionSets.Training)]
-public sealed class BahdanauAttention : ISection
+[Section("bahdanau-attention", "10.4", "Bahdanau attention", Dataset = "fra-eng")]
+public sealed class BahdanauAttention : ISection<BahdanauAttention.Settings>
 {
+    /// <summary>The book's <c>embed_size, num_hiddens, num_layers, dropout = 32, 32, 2, 0.1</c>, <c>batch_size, num_steps = 64, 10</c>, <c>lr, num_epochs = 0.005, 250</c>.</summary>
+    public sealed record Settings(int EmbedSize = 32, int NumHiddens = 32, int NumLayers = 2, [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout = 0.1,
+        int BatchSize = 64, int NumSteps = 10, double Lr = 0.005, int Epochs = 250);
+
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
         using (var scope = NewDisposeScope())
         {
@@ -91,14 +98,16 @@ public sealed class BahdanauAttention : ISection
             ctx.Out.WriteLine($"output {Printing.Shape(output)}, state has {next.Length} parts: encoder outputs {Printing.Shape(next[0]!)}, hidden state {Printing.Shape(next[1]!)}");
         }
 
-        var sizes = TranslationRun.RnnSizes(ctx);
-        var translator = TranslationRun.Train(ctx, (source, target) => Build(source, target, sizes), bookEpochs: 250);
+        var (trainIter, srcVocab, tgtVocab) = FraEng.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: ctx.Options.Seed);
+        var net = Build(srcVocab, tgtVocab, new TranslationSizes(s.EmbedSize, s.NumHiddens, s.NumLayers, s.Dropout));
+        Train.Seq2Seq(ctx, net, trainIter, s.Lr, s.Epochs, tgtVocab);
+        var translator = new Translator(net, srcVocab, tgtVocab, s.NumSteps);
         TranslationRun.Translate(ctx, translator);
         var (english, _) = TranslationRun.TestPairs[^1];
         var translation = translator.Greedy(english, saveAttentionWeights: true);
         using var weights = cat(translation.Attention!.Value.DecoderSteps.Select(step => step[0][0]).ToArray(), 0);
         int sourceLength = english.Split(' ').Length + 1;
-        Heatmaps.Save(ctx.Figure("attention"), weights[.., ..sourceLength].unsqueeze(0).unsqueeze(0), "Key positions", "Query positions");
+        ctx.Figure("attention", path => Heatmaps.Save(path, weights[.., ..sourceLength].unsqueeze(0).unsqueeze(0), "Key positions", "Query positions"));
     }
 
     /// <summary>The RNN encoder and the attention decoder for the two vocabularies.</summary>

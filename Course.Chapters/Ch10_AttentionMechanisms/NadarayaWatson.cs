@@ -81,9 +81,12 @@ public sealed class PackedQueries : nn.Module<Tensor, Tensor>, IBookState
 /// pooling, nonparametric attention pooling with a Gaussian kernel, the batch matrix multiplication it needs, and
 /// <see cref="NWKernelRegression"/> trained with leave-one-out keys.
 /// </summary>
-[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic", Options = SectionOptions.Epochs | SectionOptions.LearningRate | OptionSets.Trains)]
-public sealed class NadarayaWatson : ISection
+[Section("nadaraya-watson", "10.2", "Attention pooling: Nadaraya-Watson kernel regression", Dataset = "synthetic")]
+public sealed class NadarayaWatson : ISection<NadarayaWatson.Settings>
 {
+    /// <summary>The book's <c>n_train = 50</c>, <c>lr=0.5</c> and <c>for epoch in range(5)</c>.</summary>
+    public sealed record Settings(int Epochs = 5, double Lr = 0.5, int NTrain = 50);
+
     /// <summary>The book's function to learn, f(x) = 2 sin(x) + x^0.8.</summary>
     public static Tensor F(Tensor x) => 2 * sin(x) + x.pow(0.8);
 
@@ -117,47 +120,35 @@ public sealed class NadarayaWatson : ISection
 
     /// <summary>
     /// The book's training loop: full-batch SGD on the summed squared error with leave-one-out keys, in the shared loop
-    /// on <paramref name="device"/>. Returns each epoch's summed loss, taken before its step, and reports it to
-    /// <paramref name="onEpoch"/>; a NaN or infinite loss stops training with a <see cref="CourseException"/>.
+    /// on the run's device, drawn into <paramref name="animator"/> if given. Returns each epoch's summed loss, taken before
+    /// its step; a NaN or infinite loss stops training with a <see cref="CourseException"/>.
     /// </summary>
-    public static IReadOnlyList<double> Train(NWKernelRegression net, Tensor xTrain, Tensor yTrain, int epochs, double lr,
-        Action<int, double>? onEpoch = null, Device? device = null, Checkpoint? checkpoint = null, ModelWeights? weights = null)
+    public static IReadOnlyList<double> Fit(RunContext ctx, NWKernelRegression net, Tensor xTrain, Tensor yTrain, int epochs, double lr, Animator? animator = null)
     {
         var (keys, values) = LeaveOneOut(xTrain, yTrain);
         var rows = PackedQueries.Pack(xTrain, keys, values);
-        var trainer = new RegressionTrainer
-        {
-            Epochs = epochs,
-            Device = device ?? CPU,
-            SumLoss = true,
-            Checkpoint = checkpoint,
-            Weights = weights,
-            EpochEnded = (epoch, loss) => onEpoch?.Invoke(epoch, loss[0]),
-        };
-        var losses = trainer.Fit(new PackedQueries(net), new ArrayLoader(rows, yTrain, (int)rows.shape[0], shuffle: false),
-            (yHat, y) => (yHat - y).square(), Updaters.Sgd(lr));
-        return losses.Select(l => l[0]).ToArray();
+        var history = Train.Regression(ctx, new PackedQueries(net), new ArrayLoader(rows, yTrain, (int)rows.shape[0], shuffle: false),
+            (yHat, y) => (yHat - y).square(), Updaters.Sgd(lr), epochs, sumLoss: true, animator: animator);
+        return history.Epochs.Select(e => e.Metrics["loss"]).ToArray();
     }
 
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
         using var scope = NewDisposeScope();
-        int nTrain = ctx.Hyper("n_train", 50), epochs = ctx.Epochs(5);
-        double lr = ctx.LearningRate(0.5);
-        var (xTrain, yTrain) = TrainingSet(nTrain);
+        var (xTrain, yTrain) = TrainingSet(s.NTrain);
         var xTest = arange(0, 5, 0.1, dtype: float32);
         int nTest = (int)xTest.shape[0];
         var yTruth = F(xTest);
 
         // The book's plot_kernel_reg: truth and prediction over the test inputs, the training examples as points.
-        void PlotKernelReg(string name, Tensor yHat) => LineChart.Save(ctx.Figure(name),
+        void PlotKernelReg(string name, Tensor yHat) => ctx.Figure(name, path => LineChart.Save(path,
             [
                 new LineSeries("Truth", Doubles(xTest), Doubles(yTruth)),
                 new LineSeries("Pred", Doubles(xTest), Doubles(yHat)),
                 new LineSeries(null, Doubles(xTrain), Doubles(yTrain), PointsOnly: true),
             ],
-            new AxesStyle { XLabel = "x", YLabel = "y", XLim = (0, 5), YLim = (-1, 5) });
+            new AxesStyle { XLabel = "x", YLabel = "y", XLim = (0, 5), YLim = (-1, 5) }));
 
         var averaged = yTrain.mean().repeat(nTest);
         PlotKernelReg("average-pooling", averaged);
@@ -165,8 +156,8 @@ public sealed class NadarayaWatson : ISection
         var attentionWeights = GaussianAttentionWeights(xTest, xTrain);
         var nonparametric = matmul(attentionWeights, yTrain);
         PlotKernelReg("nonparametric", nonparametric);
-        Heatmaps.Save(ctx.Figure("nonparametric-attention"), attentionWeights.unsqueeze(0).unsqueeze(0),
-            xLabel: "Sorted training inputs", yLabel: "Sorted testing inputs");
+        ctx.Figure("nonparametric-attention", path => Heatmaps.Save(path, attentionWeights.unsqueeze(0).unsqueeze(0),
+            xLabel: "Sorted training inputs", yLabel: "Sorted testing inputs"));
 
         var X = ones(2, 1, 4);
         var Y = ones(2, 4, 6);
@@ -176,17 +167,15 @@ public sealed class NadarayaWatson : ISection
         ctx.Out.Show("torch.bmm(weights.unsqueeze(1), values.unsqueeze(-1))", bmm(weights.unsqueeze(1), values.unsqueeze(-1)));
 
         var net = new NWKernelRegression();
-        var animator = new Animator(ctx.Figure("training-loss"), axes: new AxesStyle { XLabel = "epoch", YLabel = "loss", XLim = (1, epochs) });
-        var losses = Train(net, xTrain, yTrain, epochs, lr, (epoch, loss) =>
-        {
-            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}, loss {loss:F6}"));
-            animator.Add(epoch, loss);
-        }, ctx.Device, ctx.Checkpoint(), ctx.Weights());
+        var animator = ctx.Animator("training-loss", ["loss"], new AxesStyle { XLabel = "epoch", YLabel = "loss", XLim = (1, s.Epochs) });
+        var losses = Fit(ctx, net, xTrain, yTrain, s.Epochs, s.Lr, animator);
+        for (int epoch = 1; epoch <= losses.Count; epoch++)
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}, loss {losses[epoch - 1]:F6}"));
 
         var parametric = new PackedQueries(net).Predict(PackedQueries.Pack(xTest, xTrain.repeat(nTest, 1), yTrain.repeat(nTest, 1)));
         PlotKernelReg("parametric", parametric);
-        Heatmaps.Save(ctx.Figure("parametric-attention"), net.AttentionWeights!.cpu().unsqueeze(0).unsqueeze(0),
-            xLabel: "Sorted training inputs", yLabel: "Sorted testing inputs");
+        ctx.Figure("parametric-attention", path => Heatmaps.Save(path, net.AttentionWeights!.cpu().unsqueeze(0).unsqueeze(0),
+            xLabel: "Sorted training inputs", yLabel: "Sorted testing inputs"));
 
         double learnedW = net.w.item<float>();
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"learned w {learnedW:F4}"));

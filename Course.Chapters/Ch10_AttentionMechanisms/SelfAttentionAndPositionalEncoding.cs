@@ -63,9 +63,9 @@ public sealed class SelfAttentionAndPositionalEncoding : ISection
         var P = encoding.call(zeros(1, numSteps, encodingDim))[0];
         double[] positions = Enumerable.Range(0, numSteps).Select(i => (double)i).ToArray();
         double[][] columns = Enumerable.Range(6, 4).Select(c => P[.., c].to(float64).data<double>().ToArray()).ToArray();
-        LineChart.Save(ctx.Figure("encoding-columns"), positions, columns, Enumerable.Range(6, 4).Select(c => $"Col {c}").ToArray(),
-            new AxesStyle { XLabel = "Row (position)" });
+        ctx.Figure("encoding-columns", path => LineChart.Save(path, positions, columns, Enumerable.Range(6, 4).Select(c => $"Col {c}").ToArray(),
+            new AxesStyle { XLabel = "Row (position)" }));
         for (int i = 0; i < 8; i++) ctx.Out.WriteLine($"{i} in binary is {Convert.ToString(i, 2).PadLeft(3, '0')}");
-        Heatmaps.Save(ctx.Figure("encoding"), P.unsqueeze(0).unsqueeze(0), "Column (encoding dimension)", "Row (position)");
+        ctx.Figure("encoding", path => Heatmaps.Save(path, P.unsqueeze(0).unsqueeze(0), "Column (encoding dimension)", "Row (position)"));
     }
 }

@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 using Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
 using Course.Core.Seq2Seq;
+using Course.Core.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -240,16 +242,26 @@ public sealed class TransformerDecoder : Decoder, IAttentionWeights, IBookState
 /// (num_hiddens 32, 2 layers, 4 heads, FFN 32→64, dropout 0.1, batch 64, 10 steps, Adam lr 0.005, 200 epochs); the
 /// test sentences with BLEU and the encoder, decoder self- and encoder–decoder attention heatmaps of the last one.
 /// </summary>
-[Section("transformer", "10.7", "Transformer", Dataset = "fra-eng", Options = OptionSets.Training)]
-public sealed class Transformer : ISection
+[Section("transformer", "10.7", "Transformer", Dataset = "fra-eng")]
+public sealed class Transformer : ISection<Transformer.Settings>
 {
+    /// <summary>
+    /// The book's <c>num_hiddens, num_layers, dropout, batch_size, num_steps = 32, 2, 0.1, 64, 10</c>,
+    /// <c>lr, num_epochs = 0.005, 200</c> and <c>num_heads = 4</c>; its key, query, value and FFN input sizes equal
+    /// num_hiddens and its FFN hidden size is twice that (<see cref="Sizes"/>).
+    /// </summary>
+    public sealed record Settings(int NumHiddens = 32, int NumLayers = 2, [Range(0.0, 1.0, MaximumIsExclusive = true)] double Dropout = 0.1,
+        int BatchSize = 64, int NumSteps = 10, double Lr = 0.005, int Epochs = 200, int NumHeads = 4);
+
     /// <inheritdoc />
-    public void Run(RunContext ctx)
+    public void Run(RunContext ctx, Settings s)
     {
         ShowBlocks(ctx);
-        int numHiddens = ctx.Hyper("num_hiddens", 32), numLayers = ctx.Hyper("num_layers", 2), numHeads = ctx.Hyper("num_heads", 4);
-        var sizes = Sizes(numHiddens, numHeads, ctx.Hyper("dropout", 0.1));
-        var translator = TranslationRun.Train(ctx, (source, target) => Build(source, target, sizes, numLayers), bookEpochs: 200);
+        var (numLayers, numHeads) = (s.NumLayers, s.NumHeads);
+        var (trainIter, srcVocab, tgtVocab) = FraEng.LoadData(ctx.Data, s.BatchSize, s.NumSteps, seed: ctx.Options.Seed);
+        var net = Build(srcVocab, tgtVocab, Sizes(s.NumHiddens, numHeads, s.Dropout), numLayers);
+        Train.Seq2Seq(ctx, net, trainIter, s.Lr, s.Epochs, tgtVocab);
+        var translator = new Translator(net, srcVocab, tgtVocab, s.NumSteps);
         TranslationRun.Translate(ctx, translator);
 
         var (english, _) = TranslationRun.TestPairs[^1];
@@ -259,7 +271,7 @@ public sealed class Transformer : ISection
         string[] titles = Enumerable.Range(1, numHeads).Select(h => $"Head {h}").ToArray();
         var encoderWeights = stack(encoder.ToArray()).reshape(numLayers, numHeads, -1, encoder[0].shape[^1]);
         ctx.Out.WriteLine($"encoder attention weights: {Printing.Shape(encoderWeights)}");
-        Heatmaps.Save(ctx.Figure("encoder-attention"), encoderWeights, "Key positions", "Query positions", titles);
+        ctx.Figure("encoder-attention", path => Heatmaps.Save(path, encoderWeights, "Key positions", "Query positions", titles));
         // Each step's weights, padded with zeros to num_steps keys (d2l fills them with pandas' fillna(0)).
         int numSteps = (int)encoder[0].shape[^1];
         Tensor Decoder(int kind) => stack(steps.Select(step => stack(step.Skip(kind * numLayers).Take(numLayers)
@@ -267,8 +279,8 @@ public sealed class Transformer : ISection
             .permute(1, 2, 0, 3);
         var (self, inter) = (Decoder(0), Decoder(1));
         ctx.Out.WriteLine($"decoder self-attention weights: {Printing.Shape(self)}, encoder-decoder attention weights: {Printing.Shape(inter)}");
-        Heatmaps.Save(ctx.Figure("decoder-self-attention"), self[.., .., .., ..(translation.Tokens.Count + 1)], "Key positions", "Query positions", titles);
-        Heatmaps.Save(ctx.Figure("decoder-encoder-attention"), inter, "Key positions", "Query positions", titles);
+        ctx.Figure("decoder-self-attention", path => Heatmaps.Save(path, self[.., .., .., ..(translation.Tokens.Count + 1)], "Key positions", "Query positions", titles));
+        ctx.Figure("decoder-encoder-attention", path => Heatmaps.Save(path, inter, "Key positions", "Query positions", titles));
     }
 
     /// <summary>The book's block sizes for a model of width <paramref name="numHiddens"/>: keys, queries and values of that width, an FFN of twice it.</summary>

@@ -9,13 +9,6 @@ namespace Course.Chapters.Infrastructure;
 /// <summary>The command line: <c>list</c>, <c>run &lt;id|section&gt;</c>, <c>data</c> and <c>doctor</c> (ARCHITECTURE.md, "How a section runs").</summary>
 public static class CommandLine
 {
-    private static readonly (SectionOptions Option, string Name)[] OptionNames =
-    [
-        (SectionOptions.Epochs, "--epochs"), (SectionOptions.BatchSize, "--batch-size"), (SectionOptions.LearningRate, "--lr"),
-        (SectionOptions.Limit, "--limit"), (SectionOptions.Resize, "--resize"), (SectionOptions.Checkpoint, "--checkpoint"),
-        (SectionOptions.Weights, "--weights"),
-    ];
-
     /// <summary>The environment variable that, set to 1 or true, shows the trace of a failure as <c>--verbose</c> does.</summary>
     public const string VerboseVariable = "COURSE_VERBOSE";
 
@@ -51,7 +44,8 @@ public static class CommandLine
         }
     }
 
-    private static (int Code, string Sentence) Describe(Exception e) => e switch
+    /// <summary>The exit code and the one sentence of a failure.</summary>
+    internal static (int Code, string Sentence) Describe(Exception e) => e switch
     {
         UsageException => (2, e.Message),
         CourseException => (1, e.Message),
@@ -64,10 +58,6 @@ public static class CommandLine
         System.Runtime.InteropServices.ExternalException => (1, $"libtorch failed: {Errors.FirstLine(e.Message)}."),
         _ => (1, $"Unexpected {e.GetType().Name}: {Errors.FirstLine(e.Message)}; this is a bug in Course: run again with --verbose and report the trace."),
     };
-
-    /// <summary>The command-line names of <paramref name="options"/>, in the order <c>run --help</c> lists them: <c>--epochs</c>, <c>--batch-size</c>, <c>--lr</c>, <c>--limit</c>, <c>--resize</c>, <c>--checkpoint</c>, <c>--weights</c>.</summary>
-    public static IReadOnlyList<string> NamesOf(SectionOptions options) =>
-        OptionNames.Where(n => options.HasFlag(n.Option)).Select(n => n.Name).ToArray();
 
     /// <summary>The defaults of a run, written once in <see cref="RunOptions"/>.</summary>
     private static readonly RunOptions Defaults = new();
@@ -82,39 +72,34 @@ public static class CommandLine
         root.Subcommands.Add(list);
 
         var id = new Argument<string>("id") { Description = "A section id (softmax-concise) or number (3.7)." };
-        var epochs = PositiveInt("--epochs", "Number of epochs (default: the book's).");
-        var batchSize = PositiveInt("--batch-size", "Minibatch size (default: the book's).");
-        var lr = new Option<double?>("--lr") { Description = "Learning rate (default: the book's).", CustomParser = ParsePositiveDouble };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device, CustomParser = ParseDevice };
         var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => Defaults.Seed };
         var threads = PositiveInt("--threads", "libtorch intra-op threads (default: one per core for the MLPs of 4.2, 4.3 and 4.6, the CNNs of 6.6 and chapter 7 and the LSTMs of 9.2 (from scratch and concise), 9.3 and 9.4, else 1).");
-        var limit = PositiveInt("--limit", "Train on the first N examples only, for a quick try.");
-        var resize = PositiveInt("--resize", "Resize images to N×N pixels (default: the book's).");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };
         var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => Defaults.OutDir };
         var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };
-        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present." };
-        var weights = new Option<string?>("--weights") { Description = "Start from this PyTorch state_dict (.pt, .pth, .safetensors; d2l's names), or a folder of one per training." };
+        var events = new Option<string?>("--events") { Description = "Write the run's events as JSON lines to this file, or to standard output for - (docs/events.md)." };
+        var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present (sections that train)." };
+        var weights = new Option<string?>("--weights") { Description = "Start from this PyTorch state_dict (.pt, .pth, .safetensors; d2l's names), or a folder of one per training (sections that train)." };
+        var settings = SettingOptions();
 
         var run = new Command("run", "Run a section with the book's hyperparameters, or the ones given.");
         run.Arguments.Add(id);
-        foreach (var option in new Option[] { epochs, batchSize, lr, device, seed, threads, limit, resize, dataDir, outDir, json, checkpoint, weights })
+        foreach (var option in new Option[] { device, seed, threads, dataDir, outDir, json, events, checkpoint, weights }.Concat(settings.Values))
             run.Options.Add(option);
         run.SetAction(result =>
         {
             var options = new RunOptions
             {
-                Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batchSize),
-                LearningRate = result.GetValue(lr),
+                Settings = settings.Where(s => result.GetResult(s.Value) is { Implicit: false })
+                    .ToDictionary(s => s.Key, s => result.GetValue(s.Value)!),
                 Device = result.GetValue(device)!,
                 Seed = result.GetValue(seed),
                 Threads = result.GetValue(threads),
-                Limit = result.GetValue(limit),
-                Resize = result.GetValue(resize),
                 DataDir = result.GetValue(dataDir),
                 OutDir = result.GetValue(outDir)!,
                 Json = result.GetValue(json),
+                Events = result.GetValue(events),
                 CheckpointDir = result.GetValue(checkpoint),
                 Weights = result.GetValue(weights),
             };
@@ -139,14 +124,41 @@ public static class CommandLine
 
     private static int List(TextWriter output)
     {
-        output.WriteLine($"{"id",-22} {"section",-8} {"title",-52} {"data",-26} options");
+        output.WriteLine($"{"id",-22} {"section",-8} {"title",-52} {"data",-26} options (the book's values)");
         foreach (var s in SectionCatalog.All)
         {
-            string options = s.Options == SectionOptions.None ? "–" : string.Join(' ', NamesOf(s.Options).Select(n => n[2..]));
-            output.WriteLine($"{s.Id,-22} {s.Number,-8} {s.Title,-52} {s.Dataset,-26} {options}");
+            var options = (s.Settings?.All.Select(o => o.ToString()) ?? []).Concat(s.Trains ? ["checkpoint", "weights"] : []).ToArray();
+            output.WriteLine($"{s.Info.Id,-22} {s.Info.Number,-8} {s.Info.Title,-52} {s.Info.Dataset,-26} {(options.Length == 0 ? "–" : string.Join(' ', options))}");
         }
         return 0;
     }
+
+    /// <summary>
+    /// One option for each setting any section has (<c>--lr</c>, <c>--num-hiddens</c>), its value kept as written: the
+    /// section's <see cref="Setting.Parse"/> checks it, and <see cref="SectionRunner"/> refuses one the section lacks.
+    /// </summary>
+    private static Dictionary<string, Option<string>> SettingOptions()
+    {
+        var options = new Dictionary<string, Option<string>>();
+        foreach (var setting in SectionCatalog.All.SelectMany(s => s.Settings?.All ?? []))
+        {
+            if (options.ContainsKey(setting.Name)) continue;
+            options[setting.Name] = new Option<string>("--" + setting.Name)
+            {
+                Description = SettingDescriptions.GetValueOrDefault(setting.Name, "A setting of some sections (default: the book's; `course list` shows which take it)."),
+            };
+        }
+        return options;
+    }
+
+    private static readonly Dictionary<string, string> SettingDescriptions = new()
+    {
+        ["epochs"] = "Number of epochs (default: the book's).",
+        ["batch-size"] = "Minibatch size (default: the book's).",
+        ["lr"] = "Learning rate (default: the book's).",
+        ["limit"] = "Train on the first N examples only, for a quick try.",
+        ["resize"] = "Resize images to N×N pixels (default: the book's).",
+    };
 
     private static int Data(DataStore store, TextWriter output)
     {
@@ -191,13 +203,4 @@ public static class CommandLine
         if (!Devices.IsValidName(token)) result.AddError($"--device must be auto, cpu, cuda or cuda:N, not '{token}'");
         return token;
     }
-
-    private static double? ParsePositiveDouble(ArgumentResult result)
-    {
-        string token = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
-        if (double.TryParse(token, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && double.IsFinite(value) && value > 0) return value;
-        result.AddError($"--lr must be a positive number, not '{token}'");
-        return null;
-    }
-
 }

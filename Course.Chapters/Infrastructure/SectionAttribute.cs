@@ -1,8 +1,6 @@
-using Course.Core.Runtime;
-
 namespace Course.Chapters.Infrastructure;
 
-/// <summary>Marks a runnable section: its id (<c>lenet</c>), the book's number (<c>6.6</c>), title, data set and options.</summary>
+/// <summary>Marks a runnable section: its id (<c>lenet</c>), the book's number (<c>6.6</c>), title and data set.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class SectionAttribute(string id, string number, string title) : Attribute
 {
@@ -17,12 +15,6 @@ public sealed class SectionAttribute(string id, string number, string title) : A
 
     /// <summary>The data set the section uses, or "–".</summary>
     public string Dataset { get; init; } = "–";
-
-    /// <summary>
-    /// The options of <c>run</c> the section reads (<see cref="OptionSets"/> names the common sets); <c>run</c> refuses
-    /// the others, and reading one throws.
-    /// </summary>
-    public SectionOptions Options { get; init; } = SectionOptions.None;
 
     /// <summary>
     /// Whether a second libtorch thread speeds the section's training up in every measured run, so that without

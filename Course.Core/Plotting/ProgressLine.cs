@@ -1,10 +1,11 @@
 using System.Diagnostics;
+using Course.Core.Events;
 
 namespace Course.Core.Plotting;
 
 /// <summary>
-/// The live status of long work. On a terminal it rewrites one line in place (at most ten times a second);
-/// when output is redirected it stays quiet and only the lines given to <see cref="Line"/> are written.
+/// The console's listener: it prints every line the run prints, and on a terminal shows the training's progress in
+/// one line rewritten in place (at most ten times a second); when output is redirected the progress stays quiet.
 /// </summary>
 public sealed class ProgressLine(TextWriter output)
 {
@@ -12,27 +13,33 @@ public sealed class ProgressLine(TextWriter output)
     private readonly Stopwatch _sinceLast = Stopwatch.StartNew();
     private int _width;
 
-    /// <summary>Whether a status would be shown now: on a terminal, at most ten times a second.</summary>
-    public bool IsDue => _live && _sinceLast.ElapsedMilliseconds >= 100;
-
-    /// <summary>Shows <paramref name="status"/> in place of the previous status (terminals only).</summary>
-    public void Report(string status)
+    /// <summary>Handles one event of the run.</summary>
+    public void On(RunEvent e)
     {
-        if (!IsDue) return;
+        switch (e)
+        {
+            case LinePrinted line:
+                Clear();
+                output.WriteLine(line.Text);
+                break;
+            case ProgressMade progress:
+                Report(progress.Status);
+                break;
+            case EpochEnded epoch when epoch.Epoch == epoch.Epochs:
+                Clear();
+                break;
+        }
+    }
+
+    private void Report(string status)
+    {
+        if (!_live || _sinceLast.ElapsedMilliseconds < 100) return;
         _sinceLast.Restart();
         output.Write('\r' + status.PadRight(_width));
         _width = status.Length;
     }
 
-    /// <summary>Clears the status and writes a permanent line.</summary>
-    public void Line(string text)
-    {
-        Clear();
-        output.WriteLine(text);
-    }
-
-    /// <summary>Removes the status from a terminal.</summary>
-    public void Clear()
+    private void Clear()
     {
         if (!_live || _width == 0) return;
         output.Write('\r' + new string(' ', _width) + '\r');

@@ -1,46 +1,50 @@
 using System.Globalization;
 using Course.Core.Data;
+using Course.Core.Events;
 using Course.Core.Kernels;
 using Course.Core.Plotting;
 using Course.Core.Training;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Course.Core.Runtime;
 
 /// <summary>
-/// Everything a section's run needs: the options, the device, the data store, the output folder, the console,
-/// a seeded <see cref="Random"/>, and the record of hyperparameters and metrics that becomes <c>metrics.json</c>.
+/// Everything a section's run needs: the device, the data store, the output folder, the console, a seeded
+/// <see cref="Random"/>, the settings it runs with, and the run's one stream of events (<see cref="Events"/>), which
+/// the console, the animators' PNGs, TensorBoard and <c>metrics.json</c> listen to.
 /// </summary>
 public sealed class RunContext : IDisposable
 {
-    private readonly Dictionary<string, object> _hyperparameters = new();
     private readonly Dictionary<string, double> _metrics = new();
     private readonly IDisposable? _checkpointLock;
-    private SummaryWriter? _tensorBoard;
 
     /// <summary>
     /// Sets threads and seeds, resolves the device (or takes <paramref name="device"/>, e.g. TorchSharp's <c>meta</c>
-    /// device in the tests) and creates the (partial) output folder. The section may read only the options in
-    /// <paramref name="declared"/>; reading another throws <see cref="InvalidOperationException"/>. Without
+    /// device in the tests), checks its kernels and creates the (partial) output folder. <paramref name="settings"/> are
+    /// the section's hyperparameters by their snake_case names (<c>metrics.json</c>, the checkpoint's identity). Without
+    /// <paramref name="events"/> the run gets a stream of its own that prints to <paramref name="output"/>; without
     /// <c>--threads</c> libtorch gets <paramref name="defaultThreads"/> intra-op threads.
     /// </summary>
-    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null,
-        SectionOptions declared = SectionOptions.All, Device? device = null, int defaultThreads = 1)
+    public RunContext(RunOptions options, string id, TextWriter? output = null, DataStore? data = null, Device? device = null,
+        int defaultThreads = 1, IReadOnlyDictionary<string, object>? settings = null, RunEvents? events = null)
     {
         options.Validate();
-        Options = options with { Readable = declared };
-        Out = output ?? Console.Out;
+        Options = options;
+        Id = id;
+        Hyperparameters = settings ?? new Dictionary<string, object>();
+        if (events is null)
+        {
+            events = new RunEvents();
+            events.Listen(new ProgressLine(output ?? Console.Out).On);
+        }
+        Events = events;
+        Out = new LineWriter(events);
         Threads = options.Threads ?? defaultThreads;
         TorchSetup.SetThreads(Threads);
-        if (Threads > Environment.ProcessorCount)
-            Out.WriteLine($"note: --threads {Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
         Random = TorchSetup.Seed(options.Seed);
         Device = device ?? Devices.Resolve(options.Device);
         Kernels = KernelGuard.Ensure(Device);
-        if (Kernels.Note is { } note) Out.WriteLine(note);
         Data = data ?? new DataStore(options.DataDir);
-        Progress = new ProgressLine(Out);
         _checkpointLock = options.CheckpointDir is { } folder ? Training.Checkpoint.Lock(folder) : null;
         try
         {
@@ -51,7 +55,13 @@ public sealed class RunContext : IDisposable
             _checkpointLock?.Dispose();
             throw;
         }
-        Id = id;
+        events.Listen(OnEvent);
+        events.Listen(new AnimatorSink(name => Output.File(name + ".png")).On);
+        events.Listen(new TensorBoardSink(Output).On);
+        events.Emit(new RunStarted(id, Hyperparameters, Devices.Describe(Device), Threads, Kernels.Describe(), options.Seed));
+        if (Threads > Environment.ProcessorCount)
+            Out.WriteLine($"note: --threads {Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
+        if (Kernels.Note is { } note) Out.WriteLine(note);
         if (Output.Swept > 0)
             Out.WriteLine($"note: removed {Output.Swept} unfinished run folder(s) that killed runs of {id} had left.");
     }
@@ -62,7 +72,7 @@ public sealed class RunContext : IDisposable
     /// <summary>libtorch's intra-op threads for this run: <c>--threads</c>, or the section's default.</summary>
     public int Threads { get; }
 
-    /// <summary>The run's options; reading a <see cref="SectionOptions"/> one the section did not declare throws.</summary>
+    /// <summary>The run's options.</summary>
     public RunOptions Options { get; }
 
     /// <summary>The device models and batches move to.</summary>
@@ -77,61 +87,59 @@ public sealed class RunContext : IDisposable
     /// <summary>The run's output folder.</summary>
     public RunDirectory Output { get; }
 
-    /// <summary>Where the section prints its lines.</summary>
+    /// <summary>The run's events: everything below reports through it.</summary>
+    public RunEvents Events { get; }
+
+    /// <summary>Where the section prints its lines: each line is a <see cref="LinePrinted"/> event.</summary>
     public TextWriter Out { get; }
 
-    /// <summary>A .NET random generator seeded with <see cref="RunOptions.Seed"/>.</summary>
+    /// <summary>A .NET random generator seeded with the run's seed.</summary>
     public Random Random { get; }
 
-    /// <summary>The live progress line (a terminal) or per-epoch lines (redirected output).</summary>
-    public ProgressLine Progress { get; }
-
-    /// <summary>Train on the first N examples only, when <c>--limit</c> asks for it.</summary>
-    public int? Limit => Options.Limit;
-
-    /// <summary>Hyperparameters recorded so far.</summary>
-    public IReadOnlyDictionary<string, object> Hyperparameters => _hyperparameters;
+    /// <summary>The section's settings by their snake_case names: the hyperparameters of <c>metrics.json</c>.</summary>
+    public IReadOnlyDictionary<string, object> Hyperparameters { get; }
 
     /// <summary>Metrics recorded so far.</summary>
     public IReadOnlyDictionary<string, double> Metrics => _metrics;
-
-    /// <summary>TensorBoard event files under <c>tensorboard/</c> of the run folder, created on first use.</summary>
-    public SummaryWriter TensorBoard => _tensorBoard ??= utils.tensorboard.SummaryWriter(Output.File("tensorboard"));
-
-    /// <summary>The number of epochs: <c>--epochs</c> or the book's.</summary>
-    public int Epochs(int book) => Hyper("epochs", Options.Epochs ?? book);
-
-    /// <summary>The minibatch size: <c>--batch-size</c> or the book's.</summary>
-    public int BatchSize(int book) => Hyper("batch_size", Options.BatchSize ?? book);
-
-    /// <summary>The learning rate: <c>--lr</c> or the book's.</summary>
-    public double LearningRate(double book) => Hyper("lr", Options.LearningRate ?? book);
-
-    /// <summary>Records a hyperparameter for <c>metrics.json</c> and returns it.</summary>
-    public T Hyper<T>(string name, T value) where T : notnull
-    {
-        _hyperparameters[name] = value;
-        return value;
-    }
 
     /// <summary>Records a final metric for <c>metrics.json</c>; one that is not finite stops the run with the divergence sentence.</summary>
     public void Metric(string name, double value)
     {
         if (!double.IsFinite(value))
             throw Divergence.Of(Device, $"{name} became {value}");
-        _metrics[name] = value;
+        Events.Emit(new MetricRecorded(name, value));
+    }
+
+    /// <summary>
+    /// d2l's <c>Animator</c>: a figure <c>&lt;figure&gt;.png</c> in the run folder that grows point by point, its
+    /// series named by <paramref name="legend"/>.
+    /// </summary>
+    public Animator Animator(string figure, IReadOnlyList<string> legend, AxesStyle? axes = null) => new(Events, figure, legend, axes ?? new AxesStyle());
+
+    /// <summary>Writes the figure <c>&lt;name&gt;.png</c> with <paramref name="write"/> (given its path), then reports it.</summary>
+    public void Figure(string name, Action<string> write) => Figure(name, path =>
+    {
+        write(path);
+        return 0;
+    });
+
+    /// <summary>Writes the figure <c>&lt;name&gt;.png</c> with <paramref name="write"/> (given its path), reports it, and returns what <paramref name="write"/> did.</summary>
+    public T Figure<T>(string name, Func<string, T> write)
+    {
+        var result = write(Output.File(name + ".png"));
+        Events.Emit(new FigureWritten(name + ".png"));
+        return result;
     }
 
     /// <summary>
     /// The checkpoint of the run's training called <paramref name="name"/> (a section that trains several models names
     /// each), in a folder of that name under <c>--checkpoint</c>; null without <c>--checkpoint</c>. It is tagged with the
-    /// section, the seed, <c>--limit</c>, <c>--resize</c> and every hyperparameter recorded so far but the epochs, so it
-    /// resumes only the same run.
+    /// section, the seed and every setting but the epochs, so it resumes only the same run.
     /// </summary>
     public Checkpoint? Checkpoint(string name = "model")
     {
         if (Options.CheckpointDir is not { } folder) return null;
-        var settings = _hyperparameters.Where(h => !h.Key.StartsWith("epochs", StringComparison.Ordinal))
+        var settings = Hyperparameters.Where(h => h.Key != "epochs")
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .Select(h => string.Create(CultureInfo.InvariantCulture, $"{h.Key}={h.Value}"));
         string identity = string.Join(", ", new[] { $"section {Id}/{name}", $"seed={Options.Seed}" }.Concat(settings));
@@ -154,12 +162,15 @@ public sealed class RunContext : IDisposable
         return new ModelWeights(start, Output.File(name + ".safetensors"));
     }
 
-    /// <summary>The path of a PNG figure in the run folder.</summary>
-    public string Figure(string name) => Output.File(name + ".png");
+    private void OnEvent(RunEvent e)
+    {
+        if (e is MetricRecorded metric) _metrics[metric.Name] = metric.Value;
+    }
 
-    /// <summary>Deletes the output folder unless the run committed it.</summary>
+    /// <summary>Ends the last printed line and deletes the output folder unless the run committed it.</summary>
     public void Dispose()
     {
+        Out.Flush();
         _checkpointLock?.Dispose();
         Output.Dispose();
     }

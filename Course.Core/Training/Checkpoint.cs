@@ -5,8 +5,11 @@ using static TorchSharp.torch;
 
 namespace Course.Core.Training;
 
-/// <summary>One epoch in a training history: its metrics, the examples (or tokens) it trained on and the seconds it took.</summary>
-public sealed record EpochRecord<TEpoch>(TEpoch Metrics, double Count, double Seconds);
+/// <summary>
+/// One epoch in a training history: its number, its metrics by name (<c>train loss</c>, <c>perplexity</c>), the
+/// examples (or tokens) it trained on and the seconds its steps took.
+/// </summary>
+public sealed record EpochRecord(int Epoch, IReadOnlyDictionary<string, double> Metrics, double Count, double Seconds);
 
 /// <summary>
 /// A training checkpoint in a folder, saved as one transaction: each save writes a new generation folder
@@ -68,7 +71,7 @@ public sealed class Checkpoint(string folder, string identity = "")
     }
 
     /// <summary>Saves the model, the updater's state, torch's random state and the epochs so far as a new generation.</summary>
-    public void Save<TEpoch>(nn.Module model, IUpdater updater, IReadOnlyList<EpochRecord<TEpoch>> epochs)
+    public void Save(nn.Module model, IUpdater updater, IReadOnlyList<EpochRecord> epochs)
     {
         string name = $"epoch-{epochs.Count:D4}";
         string generation = Path.Combine(Folder, name);
@@ -97,7 +100,7 @@ public sealed class Checkpoint(string folder, string identity = "")
     /// Restores the model, the updater and torch's random state from the manifest's generation, after checking every file
     /// against it, and returns the epochs already done.
     /// </summary>
-    public IReadOnlyList<EpochRecord<TEpoch>> Restore<TEpoch>(nn.Module model, IUpdater updater)
+    public IReadOnlyList<EpochRecord> Restore(nn.Module model, IUpdater updater)
     {
         Manifest manifest;
         try
@@ -122,7 +125,7 @@ public sealed class Checkpoint(string folder, string identity = "")
         Sweep(manifest.Generation);
         try
         {
-            var epochs = JsonSerializer.Deserialize<EpochRecord<TEpoch>[]>(File.ReadAllText(Path.Combine(generation, HistoryFile))) ?? [];
+            var epochs = JsonSerializer.Deserialize<EpochRecord[]>(File.ReadAllText(Path.Combine(generation, HistoryFile))) ?? [];
             if (epochs.Length != manifest.Epochs) throw new InvalidDataException($"the history holds {epochs.Length} epochs, the manifest {manifest.Epochs}");
             TensorFiles.LoadState(model, Path.Combine(generation, ModelFile));
             string updaterState = Path.Combine(generation, UpdaterFile);

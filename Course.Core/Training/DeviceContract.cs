@@ -11,18 +11,6 @@ namespace Course.Core.Training;
 /// </summary>
 public static class DeviceContract
 {
-    private static readonly AsyncLocal<bool> StopAfterCheck = new();
-
-    /// <summary>
-    /// Within the returned scope a training loop stops with <see cref="DeviceContractVerifiedException"/> right after its first
-    /// check passes, before any kernel runs: the tests drive sections on TorchSharp's <c>meta</c> device this way.
-    /// </summary>
-    public static IDisposable StopAfterFirstCheck()
-    {
-        StopAfterCheck.Value = true;
-        return new Scope();
-    }
-
     /// <summary>Checks the model and the updater against <paramref name="device"/>.</summary>
     public static void CheckModel(Device device, nn.Module model, IUpdater updater)
     {
@@ -50,12 +38,6 @@ public static class DeviceContract
             if (value is not null) Expect(device, value, what);
     }
 
-    /// <summary>Ends a first check: in a <see cref="StopAfterFirstCheck"/> scope, stops the run there.</summary>
-    public static void Passed()
-    {
-        if (StopAfterCheck.Value) throw new DeviceContractVerifiedException();
-    }
-
     /// <summary>Whether <paramref name="tensor"/> lives on <paramref name="device"/> (<c>cuda</c> is <c>cuda:0</c>).</summary>
     public static bool IsOn(Tensor tensor, Device device) =>
         tensor.device_type == device.type && Math.Max(0, tensor.device_index) == Math.Max(0, (int)device.index);
@@ -66,12 +48,4 @@ public static class DeviceContract
             throw new CourseException($"Device contract broken: {what} is on {tensor.device}, but the run trains on {device}; " +
                 "the training core moves the model, then builds the updater, then moves every batch and state, so nothing else may move them.");
     }
-
-    private sealed class Scope : IDisposable
-    {
-        public void Dispose() => StopAfterCheck.Value = false;
-    }
 }
-
-/// <summary>Thrown, inside <see cref="DeviceContract.StopAfterFirstCheck"/>, once a run's first device check has passed.</summary>
-public sealed class DeviceContractVerifiedException() : Exception("The device contract held on the first step; the run stopped there as asked.");
