@@ -93,14 +93,25 @@ public sealed class TestEnvironment
         return path;
     }
 
-    /// <summary>Run options for tests: one thread, CPU, outputs in a temporary folder, data from <see cref="DataRoot"/>.</summary>
-    public static RunOptions Options(int? epochs = null, int? limit = null) => new()
+    /// <summary>
+    /// Run options for tests: one thread, CPU, outputs in a temporary folder, data from <see cref="DataRoot"/>, and the
+    /// given settings where not null.
+    /// </summary>
+    public static RunOptions Options(int? epochs = null, int? limit = null, int? resize = null, int? batchSize = null, double? lr = null) => new()
     {
-        Epochs = epochs,
-        Limit = limit,
+        Settings = Settings(("epochs", epochs), ("limit", limit), ("resize", resize), ("batch-size", batchSize), ("lr", lr)),
         Device = "cpu",
         Threads = 1,
         OutDir = TempFolder(),
         DataDir = DataRoot,
     };
+
+    /// <summary>A run of its own for a test that calls the training core directly: silent, its folder never committed.</summary>
+    public static RunContext Context(RunOptions? options = null, TorchSharp.torch.Device? device = null) =>
+        new(options ?? Options(), "test", TextWriter.Null, Data, device);
+
+    /// <summary>Settings as the command line gives them, by option name, leaving out the null ones.</summary>
+    public static Dictionary<string, string> Settings(params (string Name, object? Value)[] values) =>
+        values.Where(v => v.Value is not null)
+            .ToDictionary(v => v.Name, v => Convert.ToString(v.Value, System.Globalization.CultureInfo.InvariantCulture)!);
 }

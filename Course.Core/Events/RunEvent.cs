@@ -9,6 +9,7 @@ namespace Course.Core.Events;
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(RunStarted), "run_started")]
+[JsonDerivedType(typeof(TrainingStarted), "training_started")]
 [JsonDerivedType(typeof(ChartStarted), "chart")]
 [JsonDerivedType(typeof(PointAdded), "point")]
 [JsonDerivedType(typeof(ProgressMade), "progress")]
@@ -26,6 +27,12 @@ public abstract record RunEvent
 
 /// <summary>A run began: its section, settings (the book's unless given), device, threads, kernel route and seed.</summary>
 public sealed record RunStarted(string Section, IReadOnlyDictionary<string, object> Settings, string Device, int Threads, string Kernels, long Seed) : RunEvent;
+
+/// <summary>
+/// A training began (d2l's loop was called): its name, the device its model and updater were checked on, its epochs,
+/// and the epochs a checkpoint restored.
+/// </summary>
+public sealed record TrainingStarted(string Training, string Device, int Epochs, int Restored) : RunEvent;
 
 /// <summary>
 /// A live figure (d2l's <c>Animator</c>) began: the PNG <paramref name="Figure"/> (a name in the run folder, without

@@ -55,6 +55,7 @@ public sealed class TrainingRun
     public static TrainingRun Begin(RunContext ctx, nn.Module net, UpdaterFactory updater, int epochs, IEpochOrder? order = null, string name = "model")
     {
         var run = new TrainingRun(ctx, name, net, updater, epochs, order);
+        ctx.Events.Emit(new TrainingStarted(name, Devices.Describe(ctx.Device), epochs, run._history.Count));
         foreach (var epoch in run._history) run.Report(epoch, restored: true);
         if (run._history.Count == epochs) run.Export();
         return run;

@@ -103,7 +103,7 @@ public sealed class QuizDataTests
     /// Lesson 14: the data reading, cross-entropy loss and SGD around MyCNN. No CIFAR-10 download is possible here,
     /// so the test writes a small data set in CIFAR-10's binary format (class = a colour plus noise), reads it with
     /// <see cref="Cifar10"/>, augments it as the lesson does (random resized crop, flip, normalise) and trains with
-    /// d2l's <c>train_ch6</c> loop (<see cref="ClassifierTrainer"/>) at CIFAR's own 32×32.
+    /// d2l's <c>train_ch6</c> loop (<see cref="Train.Ch3"/>) at CIFAR's own 32×32.
     /// </summary>
     [Test]
     public void Lesson14CnnLearnsCifarFormatData()
@@ -139,9 +139,9 @@ public sealed class QuizDataTests
         var (train, test) = data.Loaders(batchSize: 32, augment, normalize, seed: 14);
         var net = new MyCnn(inputSize: 32);
         var optimizer = Updaters.Optimizer<MyCnn>(moved => optim.SGD(moved.parameters(), learningRate: 0.001, momentum: 0.9, weight_decay: 1e-4));
-        var history = new ClassifierTrainer { Epochs = 4 }.Fit(net, train, test,
-            (yHat, y) => nn.functional.cross_entropy(yHat, y, reduction: nn.Reduction.None), optimizer);
-        Assert.That(history.Epochs[^1].TrainLoss, Is.LessThan(history.Epochs[0].TrainLoss));
-        Assert.That(history.Epochs[^1].TestAccuracy, Is.GreaterThan(0.9), "chance is 0.1");
+        var history = Train.Ch3(NotesCheck.Context(), net, train, test,
+            (yHat, y) => nn.functional.cross_entropy(yHat, y, reduction: nn.Reduction.None), 4, optimizer);
+        Assert.That(history.Final["train loss"], Is.LessThan(history.Epochs[0].Metrics["train loss"]));
+        Assert.That(history.Final["test acc"], Is.GreaterThan(0.9), "chance is 0.1");
     }
 }

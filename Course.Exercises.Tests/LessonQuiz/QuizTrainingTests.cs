@@ -1,5 +1,6 @@
 using Course.Chapters.Ch04_MultilayerPerceptrons;
 using Course.Core.Data;
+using Course.Core.Events;
 using Course.Core.Plotting;
 using Course.Tests;
 using NUnit.Framework;
@@ -144,15 +145,19 @@ public sealed class QuizTrainingTests
     [Test]
     public void LossAndAccuracyPlotTogether()
     {
-        string path = Path.Combine(TestEnvironment.TempFolder(), "loss-acc.png");
-        var animator = new Animator(path, ["loss", "acc"], new AxesStyle { XLabel = "step", XLim = (0, 9) });
+        string folder = TestEnvironment.TempFolder(), path = Path.Combine(folder, "loss-acc.png");
+        var events = new RunEvents();
+        var figures = new AnimatorSink(name => Path.Combine(folder, name + ".png"));
+        events.Listen(figures.On);
+        var animator = new Animator(events, "loss-acc", ["loss", "acc"], new AxesStyle { XLabel = "step", XLim = (0, 9) });
         var random = new Random(15);
         for (int step = 0; step < 10; step++)
             animator.Add(step, 0.2 * random.NextDouble() + 1, 0.1 * random.NextDouble() + 0.5);
-        Assert.That(animator.Series, Has.Count.EqualTo(2));
-        Assert.That(animator.Series.Select(s => s.Y.Count), Is.All.EqualTo(10));
-        Assert.That(animator.Series[0].Y, Is.All.InRange(1.0, 1.2));
-        Assert.That(animator.Series[1].Y, Is.All.InRange(0.5, 0.6));
+        var series = figures.Series("loss-acc");
+        Assert.That(series, Has.Count.EqualTo(2));
+        Assert.That(series.Select(s => s.Y.Count), Is.All.EqualTo(10));
+        Assert.That(series[0].Y, Is.All.InRange(1.0, 1.2));
+        Assert.That(series[1].Y, Is.All.InRange(0.5, 0.6));
         Assert.That(File.ReadAllBytes(path).Take(4), Is.EqualTo(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }));
     }
 

@@ -46,7 +46,7 @@ public sealed class BasicsCifarTests
             manual_seed(15);
             var net = nn.Sequential(nn.Flatten(), nn.Linear(192, 2));
             var train = new ArrayLoader(sortedX, sortedY, 16, shuffle, seed: 16);
-            new ClassifierTrainer { Epochs = 2 }.Fit(net, train, test, PerExampleCrossEntropy, Updaters.Sgd(0.5));
+            Train.Ch3(NotesCheck.Context(), net, train, test, PerExampleCrossEntropy, 2, Updaters.Sgd(0.5));
             return Metrics.EvaluateAccuracy(net, test);
         }
         double shuffled = Accuracy(shuffle: true), sorted = Accuracy(shuffle: false);
@@ -76,7 +76,7 @@ public sealed class BasicsCifarTests
         var net = nn.Sequential(nn.Flatten(), nn.Linear(192, 2));
         var train = new ArrayLoader(trainX, trainY, 64, shuffle: true, seed: 7, transform: Normalise);
         var test = new ArrayLoader(testX, testY, 256, shuffle: false, transform: Normalise);
-        new ClassifierTrainer { Epochs = 20 }.Fit(net, train, test, PerExampleCrossEntropy, Updaters.Adam(0.01));
+        Train.Ch3(NotesCheck.Context(), net, train, test, PerExampleCrossEntropy, 20, Updaters.Adam(0.01));
         double same = Metrics.EvaluateAccuracy(net, test);
         double raw = Metrics.EvaluateAccuracy(net, new ArrayLoader(testX, testY, 256, shuffle: false));
         Assert.That(same, Is.GreaterThan(0.85), "the test images normalised like the training images");

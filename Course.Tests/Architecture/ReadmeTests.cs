@@ -10,7 +10,7 @@ public sealed class ReadmeTests
     [Test]
     public void TheSectionTableIsTheCatalog()
     {
-        var expected = SectionCatalog.All.Select(s => new[] { s.Id, s.Number, s.Title, s.Dataset }).ToArray();
+        var expected = SectionCatalog.All.Select(s => new[] { s.Info.Id, s.Info.Number, s.Info.Title, s.Info.Dataset }).ToArray();
         var actual = SectionTable(File.ReadAllLines(Path.Combine(TestEnvironment.RepositoryRoot, "README.md")));
         var table = new StringBuilder("| id | § | title | data |\n|---|---|---|---|\n");
         foreach (var row in expected) table.Append("| ").AppendJoin(" | ", row).Append(" |\n");

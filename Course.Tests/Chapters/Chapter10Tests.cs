@@ -66,7 +66,8 @@ public sealed class Chapter10Tests
         manual_seed(103);
         using var scope = NewDisposeScope();
         var (xTrain, yTrain) = NadarayaWatson.TrainingSet(50);
-        var losses = NadarayaWatson.Train(new NWKernelRegression(), xTrain, yTrain, epochs: 5, lr: 0.5);
+        using var ctx = TestEnvironment.Context();
+        var losses = NadarayaWatson.Fit(ctx, new NWKernelRegression(), xTrain, yTrain, epochs: 5, lr: 0.5);
         TestContext.Out.WriteLine($"losses {string.Join(", ", losses.Select(l => l.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         // The noise alone costs about 50 × 0.5² = 12.5; a kernel as wide as w < 1 gives scarcely more than the mean, over 30.
         Assert.That(losses[0], Is.GreaterThan(30));
@@ -80,7 +81,8 @@ public sealed class Chapter10Tests
         manual_seed(104);
         using var scope = NewDisposeScope();
         var (xTrain, yTrain) = NadarayaWatson.TrainingSet(50);
-        Assert.That(() => NadarayaWatson.Train(new NWKernelRegression(), xTrain, yTrain, epochs: 5, lr: 1e30),
+        using var ctx = TestEnvironment.Context();
+        Assert.That(() => NadarayaWatson.Fit(ctx, new NWKernelRegression(), xTrain, yTrain, epochs: 5, lr: 1e30),
             Throws.TypeOf<CourseException>().With.Message.Contains("--lr"));
     }
 
@@ -256,17 +258,18 @@ public sealed class Chapter10Tests
     [Category("Slow")]
     public void AttentionModelsLearnToTranslate(string model)
     {
+        using var ctx = TestEnvironment.Context();
         manual_seed(48);
         var (data, source, target) = FraEng.LoadData(TestEnvironment.Data, batchSize: 64, numSteps: 10, seed: 1);
         var net = model == "bahdanau"
             ? BahdanauAttention.Build(source, target, new TranslationSizes(32, 32, 2, 0.1))
             : Transformer.Build(source, target, Transformer.Sizes(32, 4, 0.1), numLayers: 2);
-        var history = new Seq2SeqTrainer { Epochs = 60 }.Fit(net, data, Updaters.Adam(0.005), target["<bos>"]);
-        TestContext.Out.WriteLine($"{model}: loss {history.Losses[0]:F3} → {history.Losses[^1]:F3}");
+        var losses = Train.Seq2Seq(ctx, net, data, 0.005, 60, target).Epochs.Select(e => e.Metrics["loss"]).ToArray();
+        TestContext.Out.WriteLine($"{model}: loss {losses[0]:F3} → {losses[^1]:F3}");
         var translator = new Translator(net, source, target, 10);
         foreach (var (english, french) in TranslationRun.TestPairs)
             TestContext.Out.WriteLine($"{english} => {translator.Greedy(english).Text} ({french})");
-        Assert.That(history.Losses[0], Is.GreaterThan(0.2));
-        Assert.That(history.Losses[^1], Is.LessThan(0.08));
+        Assert.That(losses[0], Is.GreaterThan(0.2));
+        Assert.That(losses[^1], Is.LessThan(0.08));
     }
 }

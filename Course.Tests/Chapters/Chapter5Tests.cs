@@ -298,7 +298,7 @@ public sealed class Chapter5Tests
     [Test]
     public void TheCatalogCoversChapter5()
     {
-        Assert.That(SectionCatalog.All.Select(s => (s.Number, s.Id)),
+        Assert.That(SectionCatalog.All.Select(s => (s.Info.Number, s.Info.Id)),
             Is.SupersetOf(new[] { ("5.1", "model-construction"), ("5.2", "parameters"), ("5.4", "custom-layer"), ("5.5", "read-write"), ("5.6", "use-gpu") }));
     }
 }

@@ -34,7 +34,7 @@ public sealed class Chapter7Tests
         [.. ShapeTable.Walk(net, input).Select(row => $"{row.Layer} ({string.Join(", ", row.Shape)})")];
 
     private static Dictionary<string, double> Run(string id, int epochs, int limit, int resize, int? batchSize = null) =>
-        new(SectionRunner.Run(id, TestEnvironment.Options(epochs, limit) with { Resize = resize, BatchSize = batchSize }, TextWriter.Null).Metrics);
+        new(SectionRunner.Run(id, TestEnvironment.Options(epochs, limit, resize, batchSize), TextWriter.Null).Metrics);
 
     // ---- The book's shape tables -------------------------------------------------------------------------------
 
@@ -255,7 +255,7 @@ public sealed class Chapter7Tests
     [TestCase("densenet", 28)]
     public void ATooSmallResizeIsOneClearSentence(string id, int resize)
     {
-        var options = TestEnvironment.Options(epochs: 1, limit: 100) with { Resize = resize };
+        var options = TestEnvironment.Options(epochs: 1, limit: 100, resize: resize);
         Assert.That(() => SectionRunner.Run(id, options, TextWriter.Null),
             Throws.TypeOf<CourseException>().With.Message.Contains("needs inputs of at least").And.Message.Contains($"not {resize}×{resize}"));
     }
@@ -412,7 +412,7 @@ public sealed class Chapter7Tests
     {
         // Stands in for the section smoke test, which would take 35–130 s per network at the book's resolution.
         var output = new StringWriter();
-        var options = TestEnvironment.Options(epochs: 1, limit: 256) with { Resize = resize };
+        var options = TestEnvironment.Options(epochs: 1, limit: 256, resize: resize);
         var result = SectionRunner.Run(id, options, output);
         SectionSmokeTests.AssertMetricsFileIs(result);
         Assert.That(result.Hyperparameters["resize"], Is.EqualTo(resize));

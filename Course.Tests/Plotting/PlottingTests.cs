@@ -1,3 +1,4 @@
+using Course.Core.Events;
 using Course.Core.Plotting;
 using NUnit.Framework;
 using static TorchSharp.torch;
@@ -16,13 +17,16 @@ public sealed class PlottingTests
     [Test]
     public void AnimatorRewritesItsFigureAndSkipsMissingValues()
     {
-        string path = Path.Combine(TestEnvironment.TempFolder(), "curves.png");
-        var animator = new Animator(path, ["a", "b"], new AxesStyle { XLabel = "epoch", XLim = (1, 3) });
+        string folder = TestEnvironment.TempFolder(), path = Path.Combine(folder, "curves.png");
+        var events = new RunEvents();
+        var figures = new AnimatorSink(name => Path.Combine(folder, name + ".png"));
+        events.Listen(figures.On);
+        var animator = new Animator(events, "curves", ["a", "b"], new AxesStyle { XLabel = "epoch", XLim = (1, 3) });
         animator.Add(1, 0.5, null);
         Assert.That(PngSize(path), Is.EqualTo((640, 480)));
         animator.Add(2, 0.4, 0.9);
-        Assert.That(animator.Series[0].X, Is.EqualTo(new[] { 1.0, 2.0 }));
-        Assert.That(animator.Series[1].X, Is.EqualTo(new[] { 2.0 }));
+        Assert.That(figures.Series("curves")[0].X, Is.EqualTo(new[] { 1.0, 2.0 }));
+        Assert.That(figures.Series("curves")[1].X, Is.EqualTo(new[] { 2.0 }));
     }
 
     [Test]

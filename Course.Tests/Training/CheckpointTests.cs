@@ -19,7 +19,7 @@ public sealed class CheckpointTests
         return (model, new OptimizerUpdater(optim.Adam(model.parameters(), 0.1)));
     }
 
-    private static EpochRecord<double>[] Epochs(int n) => Enumerable.Range(1, n).Select(i => new EpochRecord<double>(i / 10.0, 100, 1)).ToArray();
+    private static EpochRecord[] Epochs(int n) => Enumerable.Range(1, n).Select(i => new EpochRecord(i, new Dictionary<string, double> { ["loss"] = i / 10.0 }, 100, 1)).ToArray();
 
     private static float[] Weights(nn.Module model) => model.parameters().SelectMany(p => p.detach().data<float>().ToArray()).ToArray();
 
@@ -45,7 +45,7 @@ public sealed class CheckpointTests
         else File.WriteAllBytes(Path.Combine(next, writtenLast), [1, 2, 3]);
 
         var (fresh, updater) = Model(2);
-        var epochs = checkpoint.Restore<double>(fresh, updater);
+        var epochs = checkpoint.Restore(fresh, updater);
         Assert.That(epochs, Has.Count.EqualTo(1));
         Assert.That(Weights(fresh), Is.EqualTo(saved), "epoch 1's weights, whole");
         Assert.That(Directory.EnumerateFileSystemEntries(checkpoint.Folder).Select(Path.GetFileName), Is.EquivalentTo(new[] { "manifest.json", "epoch-0001" }),
@@ -60,7 +60,7 @@ public sealed class CheckpointTests
         checkpoint.Save(second, updater, Epochs(2));
         Directory.CreateDirectory(Path.Combine(checkpoint.Folder, "epoch-0001")); // as if killed before the sweep
         var (fresh, freshUpdater) = Model(4);
-        Assert.That(checkpoint.Restore<double>(fresh, freshUpdater), Has.Count.EqualTo(2));
+        Assert.That(checkpoint.Restore(fresh, freshUpdater), Has.Count.EqualTo(2));
         Assert.That(Weights(fresh), Is.EqualTo(Weights(second)));
         Assert.That(Directory.Exists(Path.Combine(checkpoint.Folder, "epoch-0001")), Is.False);
     }
@@ -71,7 +71,7 @@ public sealed class CheckpointTests
         var (checkpoint, _) = SavedOnce();
         File.AppendAllText(Path.Combine(checkpoint.Folder, "epoch-0001", "history.json"), " ");
         var (fresh, updater) = Model(5);
-        Assert.That(() => checkpoint.Restore<double>(fresh, updater), Throws.TypeOf<CourseException>()
+        Assert.That(() => checkpoint.Restore(fresh, updater), Throws.TypeOf<CourseException>()
             .With.Message.Contains("epoch-0001/history.json is missing or does not match the checksum").And.Message.Contains("delete the folder"));
     }
 }

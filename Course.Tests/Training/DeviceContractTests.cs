@@ -1,6 +1,7 @@
 using Course.Chapters.Ch10_AttentionMechanisms;
 using Course.Chapters.Infrastructure;
 using Course.Core.Data;
+using Course.Core.Events;
 using Course.Core.Runtime;
 using Course.Core.Training;
 using NUnit.Framework;
@@ -11,18 +12,18 @@ namespace Course.Tests.Training;
 
 /// <summary>
 /// The device contract without a GPU. TorchSharp's <c>meta</c> device (shapes, no data) stands in for CUDA: every
-/// training section's real set-up runs with the run's device set to <c>meta</c> and stops right after the core's first
-/// check (before any kernel meta lacks, such as conv2d or nn.GRU), and the sections whose kernels exist on <c>meta</c>
-/// train a whole first epoch there, up to the loop's one read of its metrics.
+/// training section's real set-up runs with the run's device set to <c>meta</c> up to its training's start, where the
+/// core has moved the model, built the updater and checked both (a listener to the run's events stops it there, before
+/// any kernel meta lacks, such as conv2d or nn.GRU), and the sections whose kernels exist on <c>meta</c> train a whole
+/// first epoch there, every batch moved by the core, up to the loop's one read of its metrics, which meta cannot give.
 /// </summary>
 [NonParallelizable]
 public sealed class DeviceContractTests
 {
     private static readonly Device Meta = new("meta");
 
-    /// <summary>Every section that trains with one of the four loops: those that take <c>--checkpoint</c>.</summary>
-    public static IEnumerable<string> TrainingSections() =>
-        SectionCatalog.All.Where(s => s.Options.HasFlag(SectionOptions.Checkpoint)).Select(s => s.Id);
+    /// <summary>Every section that trains with one of the loops: those with epochs.</summary>
+    public static IEnumerable<string> TrainingSections() => SectionCatalog.All.Where(s => s.Trains).Select(s => s.Info.Id);
 
     [Test]
     public void ThirtyFourSectionsTrain() => Assert.That(TrainingSections().Count(), Is.EqualTo(34));
@@ -39,28 +40,40 @@ public sealed class DeviceContractTests
         "kaggle-house", "rnn-scratch", "nadaraya-watson", "gru", "lstm",
     ];
 
-    private static RunContext MetaRun(string id)
+    /// <summary>Runs the section <paramref name="id"/> for one epoch on meta, with the book's settings otherwise.</summary>
+    private static void RunOnMeta(string id, Action<RunEvent>? listener = null)
     {
-        var info = SectionCatalog.Find(id).Info;
-        return new(TestEnvironment.Options(epochs: 1), info.Id, TextWriter.Null, TestEnvironment.Data, info.Options, Meta);
+        var section = SectionCatalog.Find(id);
+        var settings = section.Bind(TestEnvironment.Settings(("epochs", 1)));
+        using var ctx = new RunContext(TestEnvironment.Options(), id, TextWriter.Null, TestEnvironment.Data, Meta, settings: section.Settings!.Values(settings!));
+        if (listener is not null) ctx.Events.Listen(listener);
+        section.Run(ctx, settings);
     }
 
     [TestCaseSource(nameof(TrainingSections))]
     public void EveryTrainingSectionKeepsTheContractOnTheRunsDevice(string id)
     {
-        var section = SectionCatalog.Find(id).Section;
-        using var ctx = MetaRun(id);
-        using var stop = DeviceContract.StopAfterFirstCheck();
-        Assert.Throws<DeviceContractVerifiedException>(() => section.Run(ctx));
+        var started = new List<TrainingStarted>();
+        Assert.Throws<ContractHeld>(() => RunOnMeta(id, e =>
+        {
+            if (e is not TrainingStarted training) return;
+            started.Add(training);
+            throw new ContractHeld();
+        }));
+        Assert.That(started.Single().Device, Is.EqualTo("meta"));
     }
 
     [TestCaseSource(nameof(MetaTrainableSections))]
     public void SectionsWithMetaKernelsTrainAWholeEpochOnMeta(string id)
     {
-        var section = SectionCatalog.Find(id).Section;
-        using var ctx = MetaRun(id);
-        Assert.Throws<MetaDeviceReadException>(() => section.Run(ctx), "every step ran on meta; the first read of a metric stops the run");
+        var steps = 0;
+        Assert.That(() => RunOnMeta(id, e => steps += e is TrainingStarted ? 1 : 0), Throws.InstanceOf<System.Runtime.InteropServices.ExternalException>()
+            .With.Message.Contains("meta"), "every step ran on meta; the first read of a metric stops the run");
+        Assert.That(steps, Is.EqualTo(1));
     }
+
+    /// <summary>Thrown by the tests' listener once a training has started on meta: its model and updater passed the check.</summary>
+    private sealed class ContractHeld : Exception;
 
     /// <summary>10.3's scoring functions, at the book's shapes and valid lengths, take a whole step on meta.</summary>
     [Test]
@@ -87,8 +100,7 @@ public sealed class DeviceContractTests
     public void EveryTrainingSectionTrainsAnEpochOnCuda(string id)
     {
         if (!cuda.is_available()) Assert.Ignore("CUDA is not available on this machine.");
-        var info = SectionCatalog.Find(id).Info;
-        var options = TestEnvironment.Options(epochs: 1, limit: info.Options.HasFlag(SectionOptions.Limit) ? 512 : null) with { Device = "cuda" };
+        var options = TestEnvironment.Options(epochs: 1, limit: SectionCatalog.Find(id).OptionNames.Contains("limit") ? 512 : null) with { Device = "cuda" };
         var result = SectionRunner.Run(id, options, TextWriter.Null);
         Assert.That(result.Device, Is.EqualTo("cuda:0"));
         Assert.That(result.Metrics.Values, Is.All.Not.NaN);
@@ -100,8 +112,8 @@ public sealed class DeviceContractTests
         var net = nn.Sequential(nn.Linear(2, 1));
         var early = new MinibatchSgd(net.parameters(), 0.1); // the defect: built from the CPU parameters
         var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
-        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
-        var e = Assert.Throws<CourseException>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), _ => early, data))!;
+        using var ctx = TestEnvironment.Context(device: Meta);
+        var e = Assert.Throws<CourseException>(() => Train.Regression(ctx, net, data, (yHat, y) => (yHat - y).square(), _ => early, 1))!;
         Assert.That(e.Message, Does.Contain("not one of the model's current parameters").And.Not.Contain("\n"));
     }
 
@@ -113,8 +125,8 @@ public sealed class DeviceContractTests
         var net = nn.Sequential(nn.Linear(2, 1));
         var early = new OptimizerUpdater(optim.SGD(net.parameters(), 0.1));
         var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
-        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
-        Assert.That(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), _ => early, data),
+        using var ctx = TestEnvironment.Context(device: Meta);
+        Assert.That(() => Train.Regression(ctx, net, data, (yHat, y) => (yHat - y).square(), _ => early, 1),
             Throws.TypeOf<CourseException>().With.Message.Contains("not one of the model's current parameters"));
     }
 
@@ -124,8 +136,9 @@ public sealed class DeviceContractTests
         var net = nn.Sequential(nn.Linear(2, 1));
         var data = new ArrayLoader(randn(8, 2), randn(8, 1), 4, shuffle: false);
         IUpdater? built = null;
-        var trainer = new RegressionTrainer { Epochs = 1, Device = Meta };
-        Assert.Throws<MetaDeviceReadException>(() => trainer.Fit(net, data, (yHat, y) => (yHat - y).square(), model => built = Updaters.ScratchSgd(0.1)(model), data));
+        using var ctx = TestEnvironment.Context(device: Meta);
+        Assert.That(() => Train.Regression(ctx, net, data, (yHat, y) => (yHat - y).square(), model => built = Updaters.ScratchSgd(0.1)(model), 1),
+            Throws.InstanceOf<System.Runtime.InteropServices.ExternalException>().With.Message.Contains("meta"));
         Assert.That(built!.Parameters.All(p => p.device_type == DeviceType.META));
         Assert.That(net.parameters().All(p => p.device_type == DeviceType.META));
     }

@@ -39,7 +39,7 @@ public sealed class ResumeTests
     {
         string folder = TestEnvironment.TempFolder();
         Run("linreg-scratch", 2, folder);
-        var other = TestEnvironment.Options(epochs: 3) with { CheckpointDir = folder, LearningRate = 0.01 };
+        var other = TestEnvironment.Options(epochs: 3, lr: 0.01) with { CheckpointDir = folder };
         var e = Assert.Throws<CourseException>(() => SectionRunner.Run("linreg-scratch", other, TextWriter.Null))!;
         Assert.That(e.Message, Does.Contain("belongs to another run").And.Contain("lr=0.03").And.Not.Contain("\n"));
         e = Assert.Throws<CourseException>(() => Run("linreg-scratch", 1, folder))!;

@@ -5,15 +5,16 @@ using Course.Chapters.Ch07_ModernConvolutionalNetworks;
 using Course.Chapters.Ch08_RecurrentNeuralNetworks;
 using Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 using Course.Core.Data;
+using Course.Core.Runtime;
 using Course.Core.Seq2Seq;
 using Course.Core.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
 // Usage: LoopOverhead <model> [threads] [image side=28] [examples=7680] [batch=256]
-// Models: linear, lenet, resnet18 (ClassifierTrainer on random images; linear, a single Linear layer, leaves almost
-// nothing but the loop's own per-batch cost), rnn, rnn-scratch (LanguageModelTrainer on the time
-// machine, random sampling, batch 32 × 35 steps), seq2seq (Seq2SeqTrainer on fra-eng, 10 epochs; needs COURSE_DATA).
+// Models: linear, lenet, resnet18 (Train.Ch3 on random images; linear, a single Linear layer, leaves almost
+// nothing but the loop's own per-batch cost), rnn, rnn-scratch (Train.Ch8 on the time
+// machine, random sampling, batch 32 × 35 steps), seq2seq (Train.Seq2Seq on fra-eng, 10 epochs; needs COURSE_DATA).
 // On the same data, times (1) the bare step: zero_grad, forward, loss, backward, (clipping,) optimizer step, on
 // batches prepared beforehand, and (2) the shared training loop over its loader (batching, per-step dispose scope,
 // loss bookkeeping). The two alternate eight times after a warm-up; prints the best examples (or tokens) per
@@ -85,8 +86,9 @@ return 0;
         var net = makeNet();
         var data = new ArrayLoader(images, labels, batchSize, shuffle: true, seed: 0);
         var empty = new ArrayLoader(images.narrow(0, 0, 1), labels.narrow(0, 0, 1), 1, shuffle: false);
+        using var ctx = Context();
         var clock = CpuClock.Start();
-        new ClassifierTrainer { Epochs = 1 }.Fit(net, data, empty, perExample, Updaters.Sgd(0.1));
+        Train.Ch3(ctx, net, data, empty, perExample, 1, Updaters.Sgd(0.1));
         return data.Count / clock.Seconds;
     }
     return (Bare, Loop, "examples", batchSize);
@@ -109,15 +111,16 @@ return 0;
             using var scope = NewDisposeScope();
             var (yHat, _) = net.call(x, net.BeginState((int)x.shape[0], CPU));
             var loss = nn.functional.cross_entropy(yHat, y.T.reshape(-1), reduction: nn.Reduction.None);
-            updater.Step(loss.mean(), () => SequenceTrainer.GradClipping(net.parameters(), 1));
+            updater.Step(loss.mean(), () => Train.GradClipping(net, 1));
         }
         return tokens / clock.Seconds;
     }
     double Loop()
     {
         var net = makeNet(vocab.Count);
+        using var ctx = Context();
         var clock = CpuClock.Start();
-        new LanguageModelTrainer { Epochs = 1 }.Fit(net, data, scratch ? Updaters.ScratchSgd(lr) : Updaters.Sgd(lr));
+        Train.Ch8(ctx, net, data, vocab, scratch ? Updaters.ScratchSgd(lr) : Updaters.Sgd(lr), 1, "loop");
         return tokens / clock.Seconds;
     }
     return (Bare, Loop, "tokens", (double)tokens / batches.Length);
@@ -146,7 +149,7 @@ return 0;
                 var (yHat, _) = net.call(x, decoderInput, xValid);
                 optimizer.zero_grad();
                 MaskedSoftmaxCELoss.Compute(yHat, y, yValid).sum().backward();
-                SequenceTrainer.GradClipping(net.parameters(), 1);
+                Train.GradClipping(net, 1);
                 optimizer.step();
             }
         }
@@ -155,12 +158,16 @@ return 0;
     double Loop()
     {
         var net = Build();
+        using var ctx = Context();
         var clock = CpuClock.Start();
-        new Seq2SeqTrainer { Epochs = epochs }.Fit(net, data, Updaters.Adam(0.005), bos);
+        Train.Seq2Seq(ctx, net, data, 0.005, epochs, target);
         return epochs * tokens / clock.Seconds;
     }
     return (Bare, Loop, "tokens", (double)tokens / batches.Length);
 }
+
+// A run of the loops' own: CPU, the script's threads, its folder in the temporary folder (removed, never committed).
+RunContext Context() => new(new RunOptions { Device = "cpu", Threads = threads, OutDir = Path.GetTempPath() }, "loop-overhead", TextWriter.Null);
 
 /// <summary>CPU time of this process since <see cref="Start"/>.</summary>
 readonly record struct CpuClock(TimeSpan Started)
