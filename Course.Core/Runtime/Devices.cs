@@ -46,5 +46,5 @@ public static class Devices
 
     /// <summary>The name d2l prints after "examples/sec on": <c>cpu</c> or <c>cuda:0</c>.</summary>
     public static string Describe(Device device) =>
-        device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, (int)device.index)}" : "cpu";
+        device.type == DeviceType.CUDA ? $"cuda:{Math.Max(0, (int)device.index)}" : device.type.ToString().ToLowerInvariant();
 }

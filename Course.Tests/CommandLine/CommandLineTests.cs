@@ -63,20 +63,20 @@ public sealed class CommandLineTests
         var (code, output, _) = Invoke("list");
         Assert.That(code, Is.Zero);
         string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options"));
-        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ", StringComparison.Ordinal)), Does.EndWith(" The Time Machine           epochs batch-size lr checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("lenet ", StringComparison.Ordinal)), Does.EndWith(" epochs batch-size lr limit checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("resnet ", StringComparison.Ordinal)), Does.EndWith(" epochs batch-size lr limit resize checkpoint weights"));
-        Assert.That(lines.Single(l => l.StartsWith("conv-layer ", StringComparison.Ordinal)), Does.EndWith(" epochs lr checkpoint weights"));
+        Assert.That(lines[0], Does.StartWith("id ").And.EndWith(" data                       options (the book's values)"));
+        Assert.That(lines.Single(l => l.StartsWith("rnn-scratch ", StringComparison.Ordinal)), Does.EndWith(" The Time Machine           epochs=500 lr=1 batch-size=32 num-steps=35 num-hiddens=512 checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("lenet ", StringComparison.Ordinal)), Does.EndWith(" epochs=10 batch-size=256 lr=0.9 limit checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("resnet ", StringComparison.Ordinal)), Does.EndWith(" epochs=10 batch-size=256 lr=0.05 resize=96 limit checkpoint weights"));
+        Assert.That(lines.Single(l => l.StartsWith("conv-layer ", StringComparison.Ordinal)), Does.EndWith(" epochs=10 lr=0.03 checkpoint weights"));
         Assert.That(lines.Single(l => l.StartsWith("ndarray ", StringComparison.Ordinal)), Does.EndWith(" –"));
     }
 
     [TestCase("rnn-scratch", "--limit", "5", "--resize", "3",
-        ExpectedResult = "error: rnn-scratch does not use --limit or --resize; it takes --epochs, --batch-size, --lr, --checkpoint, --weights.")]
+        ExpectedResult = "error: rnn-scratch does not use --limit or --resize; it takes --epochs, --lr, --batch-size, --num-steps, --num-hiddens, --checkpoint, --weights.")]
     [TestCase("8.5", "--epochs", "1", "--limit", "5",
-        ExpectedResult = "error: rnn-scratch does not use --limit; it takes --epochs, --batch-size, --lr, --checkpoint, --weights.")]
+        ExpectedResult = "error: rnn-scratch does not use --limit; it takes --epochs, --lr, --batch-size, --num-steps, --num-hiddens, --checkpoint, --weights.")]
     [TestCase("2.1", "--epochs", "1",
-        ExpectedResult = "error: ndarray does not use --epochs; it takes only --device, --seed, --threads, --data-dir, --out and --json.")]
+        ExpectedResult = "error: ndarray does not use --epochs; it takes only --device, --seed, --threads, --data-dir, --out, --json and --events.")]
     [TestCase("conv-layer", "--limit", "5", "--batch-size", "8",
         ExpectedResult = "error: conv-layer does not use --batch-size or --limit; it takes --epochs, --lr, --checkpoint, --weights.")]
     [TestCase("3.5", "--epochs", "1", "--lr", "0.1", "--resize", "32",
