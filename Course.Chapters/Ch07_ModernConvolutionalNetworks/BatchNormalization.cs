@@ -170,38 +170,35 @@ public sealed class BatchNormLeNet : Sequential
 [Section("batch-norm", "7.5", "Batch normalization (from scratch)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
 public sealed class BatchNormSection : ISection<BatchNormSection.Settings>
 {
-    /// <summary>The book's <c>lr, num_epochs, batch_size = 1.0, 10, 256</c>, on the 28×28 images as they are; <c>--limit</c> trains on fewer examples.</summary>
+    /// <summary>The book's <c>lr, num_epochs, batch_size = 1.0, 10, 256</c> (the concise run's too), on the 28×28 images as they are; <c>--limit</c> trains on fewer examples.</summary>
     public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 1.0, int Resize = 28, int? Limit = null);
 
     /// <inheritdoc />
     public void Run(RunContext ctx, Settings s)
     {
-        InputResolution.Check(ctx, "LeNet", s.Resize, BatchNormLeNet.MinimumInput, s.BatchSize);
-        var net = new BatchNormLeNet(concise: false, s.Resize);
-        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
-        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
-        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
+        var net = Train(ctx, s, concise: false);
         // The scale and shift the first batch normalization layer learned.
         var first = (BatchNorm)net[1];
         ctx.Out.Show("gamma", first.gamma.reshape(-1));
         ctx.Out.Show("beta", first.beta.reshape(-1));
     }
+
+    /// <summary>The book's cell for either LeNet: <c>train_ch6</c> on Fashion-MNIST at the settings' resolution.</summary>
+    internal static BatchNormLeNet Train(RunContext ctx, Settings s, bool concise)
+    {
+        InputResolution.Check(ctx, "LeNet", s.Resize, BatchNormLeNet.MinimumInput, s.BatchSize);
+        var net = new BatchNormLeNet(concise, s.Resize);
+        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
+        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
+        Course.Core.Training.Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
+        return net;
+    }
 }
 
 /// <summary>7.5 The same LeNet with <c>nn.BatchNorm2d</c> and <c>nn.BatchNorm1d</c>, trained with the same hyperparameters.</summary>
 [Section("batch-norm-concise", "7.5", "Batch normalization (concise)", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
-public sealed class BatchNormConciseSection : ISection<BatchNormConciseSection.Settings>
+public sealed class BatchNormConciseSection : ISection<BatchNormSection.Settings>
 {
-    /// <summary>The book's <c>lr, num_epochs, batch_size = 1.0, 10, 256</c>, on the 28×28 images as they are; <c>--limit</c> trains on fewer examples.</summary>
-    public sealed record Settings(int Epochs = 10, int BatchSize = 256, double Lr = 1.0, int Resize = 28, int? Limit = null);
-
     /// <inheritdoc />
-    public void Run(RunContext ctx, Settings s)
-    {
-        InputResolution.Check(ctx, "LeNet", s.Resize, BatchNormLeNet.MinimumInput, s.BatchSize);
-        var net = new BatchNormLeNet(concise: true, s.Resize);
-        ShapeTable.Print(ctx.Out, net, 1, 1, s.Resize, s.Resize);
-        var (trainIter, testIter) = FashionMnistClassification.Load(ctx, s.BatchSize, s.Limit, s.Resize);
-        Train.Ch6(ctx, net, trainIter, testIter, s.Epochs, s.Lr);
-    }
+    public void Run(RunContext ctx, BatchNormSection.Settings s) => BatchNormSection.Train(ctx, s, concise: true);
 }
