@@ -137,19 +137,14 @@ public static class CommandLine
     /// One option for each setting any section has (<c>--lr</c>, <c>--num-hiddens</c>), its value kept as written: the
     /// section's <see cref="Setting.Parse"/> checks it, and <see cref="SectionRunner"/> refuses one the section lacks.
     /// </summary>
-    private static Dictionary<string, Option<string>> SettingOptions()
-    {
-        var options = new Dictionary<string, Option<string>>();
-        foreach (var setting in SectionCatalog.All.SelectMany(s => s.Settings?.All ?? []))
-        {
-            if (options.ContainsKey(setting.Name)) continue;
-            options[setting.Name] = new Option<string>("--" + setting.Name)
+    private static Dictionary<string, Option<string>> SettingOptions() =>
+        SectionCatalog.All.SelectMany(s => (s.Settings?.All ?? []).Select(setting => (setting.Name, s.Info.Number)))
+            .GroupBy(s => s.Name)
+            .ToDictionary(g => g.Key, g => new Option<string>("--" + g.Key)
             {
-                Description = SettingDescriptions.GetValueOrDefault(setting.Name, "A setting of some sections (default: the book's; `course list` shows which take it)."),
-            };
-        }
-        return options;
-    }
+                Description = SettingDescriptions.GetValueOrDefault(g.Key,
+                    $"A setting of {string.Join(", ", g.Select(s => s.Number).Distinct())} (default: the book's; `course list` shows each)."),
+            });
 
     private static readonly Dictionary<string, string> SettingDescriptions = new()
     {
