@@ -25,7 +25,7 @@ public static class CommandLine
         if (parsed.Errors.Count > 0)
         {
             string message = parsed.CommandResult.Command == root && parsed.UnmatchedTokens.Count > 0
-                ? $"'{parsed.UnmatchedTokens[0]}' is not a command; use list, run, data or doctor"
+                ? $"'{parsed.UnmatchedTokens[0]}' is not a command; use list, run, studio, data or doctor"
                 : parsed.Errors[0].Message.TrimEnd('.');
             error.WriteLine($"error: {message} (see `course --help`).");
             return 2;
@@ -81,11 +81,12 @@ public static class CommandLine
         var events = new Option<string?>("--events") { Description = "Write the run's events as JSON lines to this file, or to standard output for - (docs/events.md)." };
         var checkpoint = new Option<string?>("--checkpoint") { Description = "Save a checkpoint here after each epoch; resume from it when present (sections that train)." };
         var weights = new Option<string?>("--weights") { Description = "Start from this PyTorch state_dict (.pt, .pth, .safetensors; d2l's names), or a folder of one per training (sections that train)." };
+        var stopWhenInputEnds = new Option<bool>("--stop-when-input-ends") { Description = "Stop cleanly, as Ctrl-C does, when standard input ends (how course studio stops its runs, on every OS)." };
         var settings = SettingOptions();
 
         var run = new Command("run", "Run a section with the book's hyperparameters, or the ones given.");
         run.Arguments.Add(id);
-        foreach (var option in new Option[] { device, seed, threads, dataDir, outDir, json, events, checkpoint, weights }.Concat(settings.Values))
+        foreach (var option in new Option[] { device, seed, threads, dataDir, outDir, json, events, checkpoint, weights, stopWhenInputEnds }.Concat(settings.Values))
             run.Options.Add(option);
         run.SetAction(result =>
         {
@@ -103,6 +104,7 @@ public static class CommandLine
                 CheckpointDir = result.GetValue(checkpoint),
                 Weights = result.GetValue(weights),
             };
+            if (result.GetValue(stopWhenInputEnds)) Interruption.StopWhenInputEnds();
             SectionRunner.Run(result.GetValue(id)!, options, output);
             return 0;
         });
@@ -113,6 +115,14 @@ public static class CommandLine
         data.Options.Add(dataDirForData);
         data.SetAction(result => Data(new DataStore(result.GetValue(dataDirForData)), output));
         root.Subcommands.Add(data);
+
+        var studio = new Command("studio", "Serve a local page that runs sections, draws their curves live and compares every run.");
+        var port = new Option<int>("--port") { Description = "The port to listen on.", DefaultValueFactory = _ => 5050 };
+        var host = new Option<string?>("--host") { Description = "Listen on this address instead of the loopback one (the page can then be reached from other machines)." };
+        var studioOut = new Option<string>("--out") { Description = "The runs folder.", DefaultValueFactory = _ => Defaults.OutDir };
+        foreach (var option in new Option[] { port, host, studioOut }) studio.Options.Add(option);
+        studio.SetAction(result => Studio.StudioCommand.Run(result.GetValue(studioOut)!, result.GetValue(port), result.GetValue(host), output));
+        root.Subcommands.Add(studio);
 
         var doctor = new Command("doctor", "Check this machine: versions, CPU and caches, the convolution kernels, every book model against float64, CUDA, the data sets.");
         var dataDirForDoctor = new Option<string?>("--data-dir") { Description = "Folder searched first for the data sets." };

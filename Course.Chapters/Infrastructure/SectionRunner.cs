@@ -24,7 +24,7 @@ public static class SectionRunner
         output ??= Console.Out;
         var events = new RunEvents();
         if (options.Events != "-") events.Listen(new ProgressLine(output).On);
-        using var log = options.Events switch { null => null, "-" => new EventLog(output), string path => new EventLog(path) };
+        using var log = options.Events switch { null => null, "-" => new EventWriter(output), string path => new EventWriter(path) };
         if (log is not null) events.Listen(log.Write);
         try
         {
@@ -64,9 +64,8 @@ public static class SectionRunner
                 WallSeconds = Math.Round(wall.Elapsed.TotalSeconds, 3),
                 OutputDirectory = ctx.Output.FinalPath,
             };
-            ctx.Out.Flush();
             File.WriteAllText(ctx.Output.File("metrics.json"), result.ToJson());
-            ctx.Output.Commit();
+            ctx.Commit();
         }
         var files = Directory.EnumerateFileSystemEntries(result.OutputDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         events.Emit(new LinePrinted($"wrote {Path.GetRelativePath(Environment.CurrentDirectory, result.OutputDirectory)}{Path.DirectorySeparatorChar} ({string.Join(", ", files)})"));

@@ -5,7 +5,7 @@ namespace Course.Core.Events;
 /// <summary>
 /// One event of a run, in the order it happened: the one stream (<see cref="RunEvents"/>) that feeds the console,
 /// the animators' PNGs, TensorBoard, <c>metrics.json</c> and <c>--events</c>. docs/events.md documents each as the JSON
-/// line <see cref="EventLog"/> writes; <see cref="Time"/> is the seconds since the run started.
+/// line <see cref="EventWriter"/> writes; <see cref="Time"/> is the seconds since the run started.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
 [JsonDerivedType(typeof(RunStarted), "run_started")]
@@ -25,8 +25,11 @@ public abstract record RunEvent
     public double Time { get; init; }
 }
 
-/// <summary>A run began: its section, settings (the book's unless given), device, threads, kernel route and seed.</summary>
-public sealed record RunStarted(string Section, IReadOnlyDictionary<string, object> Settings, string Device, int Threads, string Kernels, long Seed) : RunEvent;
+/// <summary>
+/// A run began: its section, settings (the book's unless given), device, threads, kernel route and seed, and the
+/// folder it writes (hidden until the run commits it under its final name, <see cref="RunEnded.Folder"/>).
+/// </summary>
+public sealed record RunStarted(string Section, IReadOnlyDictionary<string, object> Settings, string Device, int Threads, string Kernels, long Seed, string Folder) : RunEvent;
 
 /// <summary>
 /// A training began (d2l's loop was called): its name, the device its model and updater were checked on, its epochs,

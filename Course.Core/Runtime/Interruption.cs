@@ -5,7 +5,9 @@ namespace Course.Core.Runtime;
 /// <summary>
 /// Ctrl-C (SIGINT) and SIGTERM as a request to stop: the first signal is held back and the training core stops at its
 /// next step, after any checkpoint being written is complete, so the run can remove what it started and say so in
-/// one sentence. A second signal ends the process at once, as usual.
+/// one sentence. A second signal ends the process at once, as usual. <see cref="StopWhenInputEnds"/> makes the end of
+/// standard input the same request, on every OS: that is how <c>course studio</c> stops the runs it started, and why
+/// they stop cleanly when the studio itself goes.
 /// </summary>
 public static class Interruption
 {
@@ -25,6 +27,25 @@ public static class Interruption
             context.Cancel = true;
         });
         return new Registrations([Register(PosixSignal.SIGINT), Register(PosixSignal.SIGTERM)]);
+    }
+
+    /// <summary>
+    /// Watches standard input on a background thread and, when it ends (the parent closed it, or exited), asks the run
+    /// to stop as SIGTERM does.
+    /// </summary>
+    public static void StopWhenInputEnds()
+    {
+        var watcher = new Thread(() =>
+        {
+            using var input = Console.OpenStandardInput();
+            byte[] buffer = new byte[256];
+            while (input.Read(buffer, 0, buffer.Length) > 0)
+            {
+                // Anything written is ignored: only the end of the input asks the run to stop.
+            }
+            _requested ??= PosixSignal.SIGTERM;
+        }) { IsBackground = true, Name = "stop when standard input ends" };
+        watcher.Start();
     }
 
     private sealed class Registrations(PosixSignalRegistration[] registrations) : IDisposable

@@ -17,6 +17,10 @@ public sealed class RunContext : IDisposable
 {
     private readonly Dictionary<string, double> _metrics = new();
     private readonly IDisposable? _checkpointLock;
+    private EventWriter? _log;
+
+    /// <summary>The file in the run folder that holds the run's events (docs/events.md), up to its commit.</summary>
+    public const string EventsFile = "events.jsonl";
 
     /// <summary>
     /// Sets threads and seeds, resolves the device (or takes <paramref name="device"/>, e.g. TorchSharp's <c>meta</c>
@@ -58,7 +62,9 @@ public sealed class RunContext : IDisposable
         events.Listen(OnEvent);
         events.Listen(new AnimatorSink(name => Output.File(name + ".png")).On);
         events.Listen(new TensorBoardSink(Output).On);
-        events.Emit(new RunStarted(id, Hyperparameters, Devices.Describe(Device), Threads, Kernels.Describe(), options.Seed));
+        _log = new EventWriter(Output.File(EventsFile));
+        events.Listen(e => _log?.Write(e));
+        events.Emit(new RunStarted(id, Hyperparameters, Devices.Describe(Device), Threads, Kernels.Describe(), options.Seed, Output.Path));
         if (Threads > Environment.ProcessorCount)
             Out.WriteLine($"note: --threads {Threads} is more than this machine's {Environment.ProcessorCount} cores; libtorch's threads will wait on each other and slow the run.");
         if (Kernels.Note is { } note) Out.WriteLine(note);
@@ -162,6 +168,20 @@ public sealed class RunContext : IDisposable
         return new ModelWeights(start, Output.File(name + ".safetensors"));
     }
 
+    /// <summary>Ends the last printed line and the events file, then renames the run folder to its final name.</summary>
+    public void Commit()
+    {
+        Out.Flush();
+        CloseLog();
+        Output.Commit();
+    }
+
+    private void CloseLog()
+    {
+        _log?.Dispose();
+        _log = null;
+    }
+
     private void OnEvent(RunEvent e)
     {
         if (e is MetricRecorded metric) _metrics[metric.Name] = metric.Value;
@@ -171,6 +191,7 @@ public sealed class RunContext : IDisposable
     public void Dispose()
     {
         Out.Flush();
+        CloseLog();
         _checkpointLock?.Dispose();
         Output.Dispose();
     }

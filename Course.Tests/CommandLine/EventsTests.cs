@@ -13,7 +13,7 @@ public sealed class EventsTests
     /// <summary>The fields of each event type besides <c>v</c>, <c>time</c> and <c>type</c>, as docs/events.md lists them.</summary>
     private static readonly Dictionary<string, string[]> Fields = new()
     {
-        ["run_started"] = ["section", "settings", "device", "threads", "kernels", "seed"],
+        ["run_started"] = ["section", "settings", "device", "threads", "kernels", "seed", "folder"],
         ["line"] = ["text"],
         ["chart"] = ["figure", "legend", "x_label", "y_label", "x_lim", "y_lim", "log_y"],
         ["training_started"] = ["training", "device", "epochs", "restored"],

@@ -8,7 +8,7 @@ namespace Course.Core.Events;
 /// that a tool can follow a run live. <see cref="Version"/> changes only when a field changes meaning or goes;
 /// docs/events.md describes the format.
 /// </summary>
-public sealed class EventLog : IDisposable
+public sealed class EventWriter : IDisposable
 {
     /// <summary>The format's version, the <c>v</c> of every line.</summary>
     public const int Version = 1;
@@ -24,10 +24,10 @@ public sealed class EventLog : IDisposable
     private readonly bool _owned;
 
     /// <summary>A log on <paramref name="writer"/> (standard output for <c>-</c>), left open when done.</summary>
-    public EventLog(TextWriter writer) => _writer = writer;
+    public EventWriter(TextWriter writer) => _writer = writer;
 
     /// <summary>A log in the file <paramref name="path"/>, created or replaced, in UTF-8.</summary>
-    public EventLog(string path)
+    public EventWriter(string path)
     {
         _writer = new StreamWriter(path, append: false, new System.Text.UTF8Encoding(false));
         _owned = true;
