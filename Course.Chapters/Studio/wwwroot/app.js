@@ -48,7 +48,7 @@ function fold(view, e) {
 
 // A chart drawn as d2l's Animator draws it: the same series, legend and axes; values under the pointer.
 function drawChart(chart, series) {
-  const W = 640, H = 320, L = 56, R = 16, T = 12, B = 40;
+  const W = 820, H = 320, L = 56, R = 196, T = 12, B = 40;
   const root = svg("svg", { class: "chart", viewBox: `0 0 ${W} ${H}`, role: "img" });
   const all = series.flatMap(s => s.points);
   if (all.length === 0) { root.append(Object.assign(svg("text", { x: L, y: H / 2 }), { textContent: "waiting for the first point…" })); return root; }
@@ -66,13 +66,17 @@ function drawChart(chart, series) {
     root.append(Object.assign(svg("text", { x: px(xv), y: H - B + 16, "text-anchor": "middle" }), { textContent: Number(xv.toPrecision(3)).toString() }));
   }
   root.append(svg("line", { class: "axis", x1: L, x2: L, y1: T, y2: H - B }), svg("line", { class: "axis", x1: L, x2: W - R, y1: H - B, y2: H - B }));
+  const clip = `plot-${++chartCount}`;
+  const clipPath = svg("clipPath", { id: clip });
+  clipPath.append(svg("rect", { x: L, y: T, width: W - L - R, height: H - T - B }));
+  root.append(clipPath);
   if (chart.x_label) root.append(Object.assign(svg("text", { x: (L + W - R) / 2, y: H - 6, "text-anchor": "middle" }), { textContent: chart.x_label }));
   if (chart.y_label) root.append(Object.assign(svg("text", { x: 12, y: (T + H - B) / 2, transform: `rotate(-90 12 ${(T + H - B) / 2})`, "text-anchor": "middle" }), { textContent: chart.y_label }));
   series.forEach((s, i) => {
     const color = colors[i % colors.length];
-    if (s.points.length > 0) root.append(svg("polyline", { fill: "none", stroke: color, "stroke-width": 1.6, points: s.points.map(p => `${px(p[0])},${py(p[1])}`).join(" "), "data-series": s.name }));
-    root.append(svg("rect", { x: W - R - 150, y: T + 4 + i * 16, width: 10, height: 3, fill: color }));
-    root.append(Object.assign(svg("text", { x: W - R - 136, y: T + 9 + i * 16 }), { textContent: s.name }));
+    if (s.points.length > 0) root.append(svg("polyline", { fill: "none", stroke: color, "stroke-width": 1.6, "clip-path": `url(#${clip})`, points: s.points.map(p => `${px(p[0])},${py(p[1])}`).join(" "), "data-series": s.name }));
+    root.append(svg("rect", { x: W - R + 12, y: T + 4 + i * 16, width: 12, height: 3, fill: color }));
+    root.append(Object.assign(svg("text", { x: W - R + 30, y: T + 9 + i * 16 }), { textContent: s.name }));
   });
   const hover = svg("line", { class: "hover", y1: T, y2: H - B, visibility: "hidden" });
   const readout = svg("text", { x: L + 6, y: T + 12 });
@@ -86,6 +90,7 @@ function drawChart(chart, series) {
   });
   return root;
 }
+let chartCount = 0;
 const seriesOf = c => c.chart.legend.map(name => ({ name, points: c.points.filter(p => name in p.values).map(p => [p.x, p.values[name]]) }));
 
 // The table of contents.
@@ -194,7 +199,8 @@ async function showRuns() {
       const lines = (await api("GET", fileUrl(folder, "events.jsonl"))).split("\n").filter(Boolean).map(JSON.parse);
       const view = runView(lines);
       for (const name of view.order) {
-        figures[name] ??= { chart: { ...view.charts[name].chart, legend: [] }, series: [] };
+        const chart = view.charts[name].chart;
+        figures[name] ??= { chart: { ...chart, x_lim: null }, series: [] };
         for (const s of seriesOf(view.charts[name])) figures[name].series.push({ name: `${folder.split("/")[1]} ${s.name}`, points: s.points });
       }
     }
