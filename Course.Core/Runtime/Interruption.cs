@@ -44,7 +44,8 @@ public static class Interruption
                 // Anything written is ignored: only the end of the input asks the run to stop.
             }
             _requested ??= PosixSignal.SIGTERM;
-        }) { IsBackground = true, Name = "stop when standard input ends" };
+        })
+        { IsBackground = true, Name = "stop when standard input ends" };
         watcher.Start();
     }
 
