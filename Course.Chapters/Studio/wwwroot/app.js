@@ -38,12 +38,21 @@ function fold(view, e) {
     case "line": view.lines.push(e.text); break;
     case "chart": view.charts[e.figure] = { chart: e, points: [] }; view.order.push(e.figure); break;
     case "point": view.charts[e.figure]?.points.push(e); break;
-    case "progress": view.progress = e; break;
+    case "training_started": view.trainingSince = e.time; break;
+    case "progress": view.progress = { ...e, left: timeLeft(view, e) }; break;
     case "epoch_ended": view.progress = { epoch: e.epoch, epochs: e.epochs, batch: 1, batches: 1, status: `epoch ${e.epoch}/${e.epochs}` }; break;
     case "figure": view.figures.push(e.file); break;
     case "metric": view.metrics[e.name] = e.value; break;
     case "run_ended": view.ended = e; break;
   }
+}
+
+// The time left in the training, from the time it has taken so far to reach where it is.
+function timeLeft(view, e) {
+  const done = ((e.epoch - 1) + e.batch / Math.max(e.batches, 1)) / e.epochs;
+  if (view.trainingSince == null || done <= 0) return null;
+  const seconds = (e.time - view.trainingSince) * (1 - done) / done;
+  return seconds >= 60 ? `about ${Math.round(seconds / 60)} min left` : `about ${Math.ceil(seconds)} s left`;
 }
 
 // A chart drawn as d2l's Animator draws it: the same series, legend and axes; values under the pointer.
@@ -167,7 +176,7 @@ function renderLive() {
   const p = view.progress;
   const bar = el("div", { class: "progress" }, el("div"));
   if (p) bar.firstChild.style.width = `${100 * ((p.epoch - 1) + p.batch / Math.max(p.batches, 1)) / p.epochs}%`;
-  const children = [el("h2", { text: `Run ${runId}: ${run.status}` }), bar, el("p", { class: "muted", id: "status", text: p ? p.status : "" })];
+  const children = [el("h2", { text: `Run ${runId}: ${run.status}` }), bar, el("p", { class: "muted", id: "status", text: p ? [p.status, run.status === "running" ? p.left : null].filter(Boolean).join(" · ") : "" })];
   for (const figure of view.order) children.push(el("h3", { text: figure }), drawChart(view.charts[figure].chart, seriesOf(view.charts[figure])));
   children.push(el("pre", { class: "lines", id: "lines", text: view.lines.join("\n") }));
   if (view.ended?.message) children.push(el("p", { class: "failure", id: "failure", text: view.ended.message }));
@@ -190,7 +199,7 @@ const relative = path => { const i = path.replaceAll("\\", "/").lastIndexOf("/",
 // Every run in the runs folder, with their curves drawn over each other.
 async function showRuns() {
   const runs = await api("GET", "/api/runs");
-  const picked = new Set();
+  const picked = state.picked ??= new Set();
   const overlay = el("div", { id: "overlay" });
   const compare = el("button", { type: "button", id: "compare", text: "Draw the picked runs together" });
   compare.addEventListener("click", async () => {
@@ -209,6 +218,7 @@ async function showRuns() {
   const body = el("tbody");
   for (const r of runs.reverse()) {
     const box = el("input", { type: "checkbox", "aria-label": r.folder });
+    box.checked = picked.has(r.folder);
     box.addEventListener("change", () => box.checked ? picked.add(r.folder) : picked.delete(r.folder));
     const remove = el("button", { type: "button", text: "Delete" });
     remove.addEventListener("click", async () => { if (confirm(`Delete the run ${r.folder}?`)) { await api("DELETE", `/api/runs/${r.folder}`); showRuns(); } });
@@ -216,6 +226,14 @@ async function showRuns() {
     body.append(el("tr", { "data-run": r.folder }, el("td", {}, box), el("td", { text: `${r.section} ${r.id}` }), el("td", { text: r.folder.split("/")[1] }),
       el("td", { text: fmt(r.hyperparameters) }), el("td", { text: fmt(r.metrics) }), el("td", { text: `${r.wall_seconds} s` }), el("td", { text: r.device }), el("td", {}, remove)));
   }
+  const shown = runs.map(r => r.folder).join("\n");
+  clearInterval(state.runsPoll);
+  // Runs made from the command line appear too: the folder is read again every few seconds while the page shows it.
+  state.runsPoll = setInterval(async () => {
+    if (location.hash !== "#/runs") { clearInterval(state.runsPoll); return; }
+    const now = await api("GET", "/api/runs");
+    if (now.map(r => r.folder).join("\n") !== shown) showRuns();
+  }, 3000);
   main.replaceChildren(el("h1", { text: "Runs" }), compare, el("table", { id: "runs" }, el("thead", {}, el("tr", {}, ...["", "section", "started", "settings", "metrics", "time", "device", ""].map(t => el("th", { text: t })))), body), overlay);
 }
 
