@@ -39,6 +39,28 @@ public sealed class PlottingTests
     }
 
     [Test]
+    public void ContourChartDrawsATraceOverContourLines()
+    {
+        // 11.3's gd trace on x1² + 2x2²: blue contour lines (#1f77b4) and the orange path (#ff7f0e) must both be drawn.
+        string path = Path.Combine(TestEnvironment.TempFolder(), "trace.png");
+        var trace = new List<(double X1, double X2)> { (-5, -2) };
+        for (int i = 0; i < 20; i++) trace.Add((trace[^1].X1 * 0.8, trace[^1].X2 * 0.6));
+        ContourChart.SaveTrace2d(path, (x1, x2) => x1 * x1 + 2 * x2 * x2, trace);
+        Assert.That(PngSize(path), Is.EqualTo((560, 400)));
+        using var bitmap = SkiaSharp.SKBitmap.Decode(path);
+        int blue = 0, orange = 0;
+        for (int y = 0; y < bitmap.Height; y++)
+            for (int x = 0; x < bitmap.Width; x++)
+            {
+                var pixel = bitmap.GetPixel(x, y);
+                if (pixel is { Red: < 60, Green: > 90 and < 150, Blue: > 150 }) blue++;
+                if (pixel is { Red: > 220, Green: > 100 and < 150, Blue: < 50 }) orange++;
+            }
+        Assert.That(blue, Is.GreaterThan(500), "contour lines");
+        Assert.That(orange, Is.GreaterThan(200), "the path");
+    }
+
+    [Test]
     public void ImageGridHasOneCellPerImage()
     {
         string path = Path.Combine(TestEnvironment.TempFolder(), "grid.png");
