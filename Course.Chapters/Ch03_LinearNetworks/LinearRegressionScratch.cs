@@ -8,27 +8,6 @@ using static TorchSharp.torch;
 
 namespace Course.Chapters.Ch03_LinearNetworks;
 
-/// <summary>3.2 d2l's <c>linreg</c> as a module: y = Xw + b with w ~ N(0, 0.01) and b = 0.</summary>
-public sealed class LinearRegressionModel : nn.Module<Tensor, Tensor>
-{
-    /// <summary>The weights, (inputs, 1).</summary>
-    public readonly TorchSharp.Modules.Parameter w;
-
-    /// <summary>The bias, (1).</summary>
-    public readonly TorchSharp.Modules.Parameter b;
-
-    /// <summary>Creates the model for <paramref name="inputs"/> features.</summary>
-    public LinearRegressionModel(int inputs) : base(nameof(LinearRegressionModel))
-    {
-        w = nn.Parameter(normal(0, 0.01, [inputs, 1]));
-        b = nn.Parameter(zeros(1));
-        RegisterComponents();
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor X) => matmul(X, w) + b;
-}
-
 /// <summary>3.2 Linear regression from scratch: synthetic data, <c>data_iter</c>, <c>linreg</c>, <c>squared_loss</c> and <c>sgd</c>.</summary>
 [Section("linreg-scratch", "3.2", "Linear regression from scratch", Dataset = "synthetic")]
 public sealed class LinearRegressionScratch : ISection<LinearRegressionScratch.Settings>
@@ -42,9 +21,6 @@ public sealed class LinearRegressionScratch : ISection<LinearRegressionScratch.S
     /// <summary>The book's true bias.</summary>
     public const double TrueB = 4.2;
 
-    /// <summary>d2l's <c>squared_loss</c>: ½(ŷ − y)² per example.</summary>
-    public static Tensor SquaredLoss(Tensor yHat, Tensor y) => 0.5 * (yHat - y.reshape(yHat.shape)).square();
-
     /// <summary>The book's synthetic data set: 1000 examples of y = X[2, −3.4] + 4.2 + noise.</summary>
     public static (Tensor Features, Tensor Labels) Data(int count = 1000) => SyntheticData.Linear(tensor(TrueW), TrueB, count);
 
@@ -57,7 +33,7 @@ public sealed class LinearRegressionScratch : ISection<LinearRegressionScratch.S
             new AxesStyle { XLabel = "features[:, 1]", YLabel = "labels" }));
 
         var net = new LinearRegressionModel(2);
-        var losses = Fit(ctx, net, features, labels, SquaredLoss, Updaters.ScratchSgd(s.Lr), s.Epochs, s.BatchSize);
+        var losses = Fit(ctx, net, features, labels, LinearRegressionModel.SquaredLoss, Updaters.ScratchSgd(s.Lr), s.Epochs, s.BatchSize);
         ReportRecovery(ctx, net.w.detach().reshape(-1), net.b.detach(), losses);
     }
 

@@ -39,8 +39,8 @@ public sealed class WeightDecay : ISection<WeightDecay.Settings>
         var (train, test) = Data();
         var net = new LinearRegressionModel(Inputs);
         using (no_grad()) nn.init.normal_(net.w);
-        var losses = Fit(ctx, net, train, test, (yHat, y) => LinearRegressionScratch.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
-            LinearRegressionScratch.SquaredLoss, Updaters.ScratchSgd(lr), epochs, $"scratch-lambda-{lambda:0}", figure);
+        var losses = Fit(ctx, net, train, test, (yHat, y) => LinearRegressionModel.SquaredLoss(yHat, y) + lambda * L2Penalty(net.w),
+            LinearRegressionModel.SquaredLoss, Updaters.ScratchSgd(lr), epochs, $"scratch-lambda-{lambda:0}", figure);
         return (net.w.detach().norm().item<float>(), losses);
     }
 

@@ -56,6 +56,12 @@ public sealed class ArrayLoader : IEnumerable<(Tensor X, Tensor Y)>, IEpochOrder
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
+    /// <summary>
+    /// The same examples and batches in their stored order, for evaluating over the whole set without drawing from
+    /// this loader's generator (so a resumed run's order stays the same).
+    /// </summary>
+    public ArrayLoader InOrder() => new(_features, _labels, BatchSize, shuffle: false, transform: _transform);
+
     /// <inheritdoc />
     public void SkipEpochs(int epochs)
     {

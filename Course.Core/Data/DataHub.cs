@@ -1,7 +1,7 @@
 namespace Course.Core.Data;
 
 /// <summary>
-/// Every data set of chapters 2–10 (d2l's <c>DATA_HUB</c>, 4.10): URL and checksum of each file. Fashion-MNIST comes
+/// Every data set of chapters 2–11 (d2l's <c>DATA_HUB</c>, 4.10): URL and checksum of each file. Fashion-MNIST comes
 /// from Zalando's servers and is checked by the SHA-1 of its decompressed IDX content.
 /// </summary>
 public static class DataHub
@@ -22,6 +22,10 @@ public static class DataHub
     /// <summary>Kaggle house prices, test split (4.10).</summary>
     public static readonly RemoteFile KaggleHouseTest =
         new("kaggle_house_test", "kaggle_house_pred_test.csv", DataUrl + "kaggle_house_pred_test.csv", "fa19780a7b011d9b009e8bff8e99922a8ee2eb90", 451405);
+
+    /// <summary>NASA's airfoil self-noise measurements (11.5): 1,503 rows of 6 tab-separated numbers.</summary>
+    public static readonly RemoteFile Airfoil =
+        new("airfoil", "airfoil_self_noise.dat", DataUrl + "airfoil_self_noise.dat", "76e5be1548fd8222e5074cf0faae75edff8cf93f", 59984);
 
     /// <summary>English–French pairs (9.5): <c>fra-eng.zip</c>, unpacked to <c>fra-eng/fra.txt</c>.</summary>
     public static readonly RemoteArchive FraEng =
@@ -44,7 +48,7 @@ public static class DataHub
     public static IReadOnlyList<RemoteFile> Files { get; } =
     [
         FashionMnistTrainImages, FashionMnistTrainLabels, FashionMnistTestImages, FashionMnistTestLabels,
-        KaggleHouseTrain, KaggleHouseTest, TimeMachine,
+        KaggleHouseTrain, KaggleHouseTest, TimeMachine, Airfoil,
     ];
 
     /// <summary>Every archive, in the order the <c>data</c> command lists them.</summary>

@@ -34,7 +34,7 @@ public sealed class NotesChapter3Tests
         Tensor Gradient(int n, bool mean)
         {
             net.zero_grad();
-            var l = LinearRegressionScratch.SquaredLoss(net.call(x.expand(n, 2)), y.expand(n, 1));
+            var l = LinearRegressionModel.SquaredLoss(net.call(x.expand(n, 2)), y.expand(n, 1));
             (mean ? l.mean() : l.sum()).backward();
             return net.w.grad!.clone();
         }
@@ -80,13 +80,13 @@ public sealed class NotesChapter3Tests
         manual_seed(4);
         var net = new LinearRegressionModel(2);
         var (X, y) = LinearRegressionScratch.Data(5);
-        LinearRegressionScratch.SquaredLoss(net.call(X), y).mean().backward();
+        LinearRegressionModel.SquaredLoss(net.call(X), y).mean().backward();
         var batch = net.w.grad!.clone();
         var sum = zeros_like(batch);
         for (int i = 0; i < 5; i++)
         {
             net.zero_grad();
-            LinearRegressionScratch.SquaredLoss(net.call(X[i].reshape(1, 2)), y[i].reshape(1, 1)).sum().backward();
+            LinearRegressionModel.SquaredLoss(net.call(X[i].reshape(1, 2)), y[i].reshape(1, 1)).sum().backward();
             sum += net.w.grad!;
         }
         Assert.That((sum / 5).allclose(batch, rtol: 1e-5, atol: 1e-6));
@@ -117,10 +117,10 @@ public sealed class NotesChapter3Tests
             b.w.copy_(a.w);
             b.b.copy_(a.b);
         }
-        LinearRegressionScratch.SquaredLoss(a.call(X), y).sum().backward();
+        LinearRegressionModel.SquaredLoss(a.call(X), y).sum().backward();
         MinibatchSgd.Update(a.parameters(), 0.03, batchSize: 10);
         var optimizer = optim.SGD(b.parameters(), 0.03);
-        LinearRegressionScratch.SquaredLoss(b.call(X), y).mean().backward();
+        LinearRegressionModel.SquaredLoss(b.call(X), y).mean().backward();
         optimizer.step();
         Assert.That(a.w.allclose(b.w, atol: 1e-6) && a.b.allclose(b.b, atol: 1e-6));
     }
@@ -199,7 +199,7 @@ public sealed class NotesChapter3Tests
         var A = cat([X, ones(1000, 1)], 1);
         var closedForm = NotesCheck.Floats(linalg.lstsq(A, y).Solution);
         var net = new LinearRegressionModel(2);
-        LinearRegressionScratch.Fit(ctx, net, X, y, LinearRegressionScratch.SquaredLoss, Updaters.ScratchSgd(0.03), 3, 10);
+        LinearRegressionScratch.Fit(ctx, net, X, y, LinearRegressionModel.SquaredLoss, Updaters.ScratchSgd(0.03), 3, 10);
         float[] learned = [.. NotesCheck.Floats(net.w), .. NotesCheck.Floats(net.b)];
         Assert.That(learned, Is.EqualTo(closedForm).Within(0.01));
         Assert.That(closedForm, Is.EqualTo(new[] { 2f, -3.4f, 4.2f }).Within(0.01));
@@ -241,9 +241,9 @@ public sealed class NotesChapter3Tests
         manual_seed(10);
         var net = new LinearRegressionModel(2);
         var (X, y) = LinearRegressionScratch.Data(20);
-        LinearRegressionScratch.SquaredLoss(net.call(X), y).mean().backward();
+        LinearRegressionModel.SquaredLoss(net.call(X), y).mean().backward();
         var before = net.w.grad!.clone();
-        var printed = LinearRegressionScratch.SquaredLoss(net.call(X), y).mean();
+        var printed = LinearRegressionModel.SquaredLoss(net.call(X), y).mean();
         Assert.That(printed.item<float>(), Is.GreaterThan(0));
         Assert.That(net.w.grad!.equal(before).all().item<bool>(), "no backward, no change");
     }

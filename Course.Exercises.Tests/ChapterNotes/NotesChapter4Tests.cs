@@ -284,7 +284,7 @@ public sealed class NotesChapter4Tests
         var snapshots = new List<float[]> { NotesCheck.Floats(net.w) };
         foreach (var (bx, by) in new ArrayLoader(X, y, 10, shuffle: false))
         {
-            updater.Step(LinearRegressionScratch.SquaredLoss(net.call(bx), by).mean());
+            updater.Step(LinearRegressionModel.SquaredLoss(net.call(bx), by).mean());
             snapshots.Add(NotesCheck.Floats(net.w));
         }
         Assert.That(snapshots, Has.Count.EqualTo(4), "one epoch of three batches");
