@@ -12,7 +12,7 @@ namespace Course.Chapters.Ch11_OptimizationAlgorithms;
 /// <c>adadelta</c> from scratch and <c>torch.optim.Adadelta</c> on the airfoil data.
 /// </summary>
 [Section("adadelta", "11.9", "Adadelta", Dataset = "airfoil")]
-public sealed class Adadelta : ISection<Adadelta.Settings>
+public sealed class AdadeltaSection : ISection<AdadeltaSection.Settings>
 {
     /// <summary>The book's ρ 0.9, batch 10, 2 epochs from scratch and 4 concise (<c>torch.optim.Adadelta</c> keeps its lr of 1).</summary>
     public sealed record Settings(int Epochs = 2, [Range(0.0, 1.0, MaximumIsExclusive = true)] double Rho = 0.9, int BatchSize = 10, int ConciseEpochs = 4);

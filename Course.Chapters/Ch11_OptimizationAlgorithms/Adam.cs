@@ -12,7 +12,7 @@ namespace Course.Chapters.Ch11_OptimizationAlgorithms;
 /// airfoil data.
 /// </summary>
 [Section("adam", "11.10", "Adam", Dataset = "airfoil")]
-public sealed class Adam : ISection<Adam.Settings>
+public sealed class AdamSection : ISection<AdamSection.Settings>
 {
     /// <summary>The book's lr 0.01 (Adam from scratch, concise, and Yogi), batch 10, 2 epochs from scratch and 4 concise.</summary>
     public sealed record Settings(int Epochs = 2, double Lr = 0.01, int BatchSize = 10, int ConciseEpochs = 4);
