@@ -92,29 +92,30 @@ public sealed class Chapter11OptimizerTests
 
     /// <summary>
     /// Each of the book's airfoil runs, in full with its defaults, ends with its printed loss inside a band (the metric
-    /// <c>&lt;training&gt;_loss</c>). The least-squares optimum is 0.2417, so no run can end below 0.241. The upper ends
-    /// come from Course's own runs over seeds 1–10 (the worst of each given in the comment) with a margin of about
-    /// half that spread again, and agree with d2l's code on PyTorch over 50 seeds (worst 0.245–0.258, except the
-    /// long-tailed momentum runs: momentum 0.01/0.9 and the concise momentum reach 0.26–0.27).
+    /// <c>&lt;training&gt;_loss</c>). The least-squares optimum of the half squared error on these rows is 0.2417, so no
+    /// run can end below 0.241. Each upper end is the worst of Course's own runs over seeds 1–10 (in the comment; the
+    /// medians were 0.242–0.251) with a margin of at least 0.005, rounded up; d2l's code on PyTorch 1.13 spreads alike
+    /// over 50 seeds (worst 0.244–0.258), but for two long-tailed runs, momentum 0.01/0.9 and the concise momentum,
+    /// whose worst reach 0.260 and 0.269, and whose bands are 0.28 here.
     /// </summary>
-    [TestCase("minibatch-sgd", "gd_loss", 0.26)]
-    [TestCase("minibatch-sgd", "sgd_loss", 0.26)]
-    [TestCase("minibatch-sgd", "batch-100_loss", 0.26)]
-    [TestCase("minibatch-sgd", "batch-10_loss", 0.26)]
-    [TestCase("minibatch-sgd", "concise_loss", 0.25)]
-    [TestCase("momentum", "lr-0.02-momentum-0.5_loss", 0.26)]
-    [TestCase("momentum", "lr-0.01-momentum-0.9_loss", 0.28)]
-    [TestCase("momentum", "lr-0.005-momentum-0.9_loss", 0.26)]
-    [TestCase("momentum", "concise_loss", 0.28)]
-    [TestCase("adagrad", "scratch_loss", 0.25)]
-    [TestCase("adagrad", "concise_loss", 0.25)]
-    [TestCase("rmsprop", "scratch_loss", 0.26)]
-    [TestCase("rmsprop", "concise_loss", 0.26)]
-    [TestCase("adadelta", "scratch_loss", 0.25)]
-    [TestCase("adadelta", "concise_loss", 0.25)]
-    [TestCase("adam", "scratch_loss", 0.26)]
-    [TestCase("adam", "concise_loss", 0.26)]
-    [TestCase("adam", "yogi_loss", 0.26)]
+    [TestCase("minibatch-sgd", "gd_loss", 0.265)] // worst of 10 seeds 0.2532
+    [TestCase("minibatch-sgd", "sgd_loss", 0.26)] // 0.2486
+    [TestCase("minibatch-sgd", "batch-100_loss", 0.26)] // 0.2518
+    [TestCase("minibatch-sgd", "batch-10_loss", 0.26)] // 0.2492
+    [TestCase("minibatch-sgd", "concise_loss", 0.25)] // 0.2447
+    [TestCase("momentum", "lr-0.02-momentum-0.5_loss", 0.26)] // 0.2483
+    [TestCase("momentum", "lr-0.01-momentum-0.9_loss", 0.28)] // 0.2614
+    [TestCase("momentum", "lr-0.005-momentum-0.9_loss", 0.265)] // 0.2539
+    [TestCase("momentum", "concise_loss", 0.28)] // 0.2609
+    [TestCase("adagrad", "scratch_loss", 0.25)] // 0.2444
+    [TestCase("adagrad", "concise_loss", 0.25)] // 0.2438
+    [TestCase("rmsprop", "scratch_loss", 0.26)] // 0.2477
+    [TestCase("rmsprop", "concise_loss", 0.265)] // 0.2513
+    [TestCase("adadelta", "scratch_loss", 0.25)] // 0.2458
+    [TestCase("adadelta", "concise_loss", 0.25)] // 0.2433
+    [TestCase("adam", "scratch_loss", 0.26)] // 0.2496
+    [TestCase("adam", "concise_loss", 0.26)] // 0.2474
+    [TestCase("adam", "yogi_loss", 0.26)] // 0.2487
     [Category("Slow")]
     public void TheBooksAirfoilRunEndsInItsBand(string section, string metric, double upper)
     {
