@@ -2,7 +2,10 @@ using ScottPlot;
 
 namespace Course.Core.Plotting;
 
-/// <summary>d2l's <c>show_trace_2d</c> (11.3): the path of a 2-D optimiser over the contour lines of its objective, as a PNG.</summary>
+/// <summary>
+/// Contour lines of a function of two variables, as a PNG: d2l's <c>show_trace_2d</c> (11.3), the path of a 2-D
+/// optimiser over its objective, and 11.1's saddle.
+/// </summary>
 public static class ContourChart
 {
     // matplotlib's first two default colours, which d2l names: '#1f77b4' for the contours, '#ff7f0e' for the path.
@@ -19,29 +22,46 @@ public static class ContourChart
     /// </summary>
     public static void SaveTrace2d(string path, Func<double, double, double> f, IReadOnlyList<(double X1, double X2)> results)
     {
-        ArgumentNullException.ThrowIfNull(f);
         ArgumentNullException.ThrowIfNull(results);
-        double[] x1 = Arange(-5.5, 1.0, 0.1), x2 = Arange(-3.0, 1.0, 0.1);
-        var grid = new Coordinates3d[x2.Length, x1.Length];
-        for (int row = 0; row < x2.Length; row++)
-            for (int column = 0; column < x1.Length; column++)
-                grid[row, column] = new Coordinates3d(x1[column], x2[row], f(x1[column], x2[row]));
+        var plot = Contours(f, LineChart.Arange(-5.5, 1.0, 0.1), LineChart.Arange(-3.0, 1.0, 0.1));
+        var trace = plot.Add.Scatter(results.Select(p => p.X1).ToArray(), results.Select(p => p.X2).ToArray(), PathOrange);
+        trace.LineWidth = 1.5f;
+        trace.MarkerSize = 5;
+        Save(plot, path, "x1", "x2");
+    }
 
+    /// <summary>
+    /// Blue contour lines of <paramref name="f"/> on the grid <paramref name="x"/> × <paramref name="y"/>, with a red
+    /// x at <paramref name="marked"/> (matplotlib's <c>'rx'</c>), axes x and y, written to <paramref name="path"/> as a PNG.
+    /// </summary>
+    public static void SaveMarked(string path, Func<double, double, double> f, IReadOnlyList<double> x, IReadOnlyList<double> y, (double X, double Y) marked)
+    {
+        var plot = Contours(f, x, y);
+        var marker = plot.Add.Marker(marked.X, marked.Y, MarkerShape.Eks, 12, Colors.Red);
+        marker.MarkerLineWidth = 2;
+        Save(plot, path, "x", "y");
+    }
+
+    private static Plot Contours(Func<double, double, double> f, IReadOnlyList<double> x, IReadOnlyList<double> y)
+    {
+        ArgumentNullException.ThrowIfNull(f);
+        var grid = new Coordinates3d[y.Count, x.Count];
+        for (int row = 0; row < y.Count; row++)
+            for (int column = 0; column < x.Count; column++)
+                grid[row, column] = new Coordinates3d(x[column], y[row], f(x[column], y[row]));
         var plot = new Plot();
         // Unlabelled lines, as matplotlib's contour draws them without clabel.
         var contours = plot.Add.ContourLines(grid);
         contours.LineColor = ContourBlue;
         contours.LabelStyle.IsVisible = false;
-        var trace = plot.Add.Scatter(results.Select(p => p.X1).ToArray(), results.Select(p => p.X2).ToArray(), PathOrange);
-        trace.LineWidth = 1.5f;
-        trace.MarkerSize = 5;
-        plot.XLabel("x1");
-        plot.YLabel("x2");
+        return plot;
+    }
+
+    private static void Save(Plot plot, string path, string xLabel, string yLabel)
+    {
+        plot.XLabel(xLabel);
+        plot.YLabel(yLabel);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, Width, Height);
     }
-
-    /// <summary>numpy's <c>arange(start, stop, step)</c>: ⌈(stop − start) / step⌉ values start + i·step.</summary>
-    private static double[] Arange(double start, double stop, double step) =>
-        Enumerable.Range(0, (int)Math.Ceiling(Math.Round((stop - start) / step, 9))).Select(i => start + i * step).ToArray();
 }

@@ -13,8 +13,14 @@ public enum Scale
     Log,
 }
 
-/// <summary>One curve: its legend label (null for none) and its points; <paramref name="PointsOnly"/> draws a scatter plot.</summary>
-public sealed record LineSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool PointsOnly = false);
+/// <summary>
+/// One curve: its legend label (null for none) and its points; <paramref name="PointsOnly"/> draws a scatter plot,
+/// <paramref name="Markers"/> a solid line with a marker on every point (matplotlib's <c>'-o'</c>).
+/// </summary>
+public sealed record LineSeries(string? Label, IReadOnlyList<double> X, IReadOnlyList<double> Y, bool PointsOnly = false, bool Markers = false);
+
+/// <summary>d2l's <c>annotate(text, xy, xytext)</c> (11.1): <paramref name="Text"/> at <paramref name="TextAt"/>, with an arrow from it to <paramref name="Point"/>.</summary>
+public sealed record Annotation(string Text, (double X, double Y) Point, (double X, double Y) TextAt);
 
 /// <summary>Axis labels, limits and scales (d2l's <c>set_axes</c>, 2.4).</summary>
 public sealed record AxesStyle
@@ -48,21 +54,35 @@ public static class LineChart
         IReadOnlyList<string>? legend = null, AxesStyle? axes = null, int width = 640, int height = 480) =>
         Save(path, ys.Select((y, i) => new LineSeries(legend is not null && i < legend.Count ? legend[i] : null, x, y)).ToArray(), axes, width, height);
 
-    /// <summary>Writes the curves to <paramref name="path"/> as a PNG image.</summary>
-    public static void Save(string path, IReadOnlyList<LineSeries> series, AxesStyle? axes = null, int width = 640, int height = 480)
+    /// <summary>Writes the curves, and any <paramref name="annotations"/>, to <paramref name="path"/> as a PNG image.</summary>
+    public static void Save(string path, IReadOnlyList<LineSeries> series, AxesStyle? axes = null, int width = 640, int height = 480,
+        IReadOnlyList<Annotation>? annotations = null)
     {
         axes ??= new AxesStyle();
         var plot = new Plot();
         for (int i = 0; i < series.Count; i++)
         {
-            var (label, x, y, pointsOnly) = series[i];
+            var (label, x, y, pointsOnly, markers) = series[i];
             double[] xs = x.Select(v => Transform(v, axes.XScale)).ToArray();
             double[] ys = y.Select(v => Transform(v, axes.YScale)).ToArray();
             var line = plot.Add.Scatter(xs, ys, plot.Add.Palette.GetColor(i));
-            line.MarkerSize = pointsOnly ? 3 : xs.Length == 1 ? 5 : 0;
+            line.MarkerSize = pointsOnly ? 3 : markers || xs.Length == 1 ? 5 : 0;
             line.LineWidth = pointsOnly ? 0 : 2;
-            line.LinePattern = Patterns[i % Patterns.Length];
+            line.LinePattern = markers ? LinePattern.Solid : Patterns[i % Patterns.Length];
             if (label is not null) line.LegendText = label;
+        }
+        foreach (var (text, point, textAt) in annotations ?? [])
+        {
+            var arrow = plot.Add.Arrow(Transform(textAt, axes), Transform(point, axes));
+            arrow.ArrowLineColor = arrow.ArrowFillColor = Colors.Black;
+            arrow.ArrowLineWidth = 0;
+            arrow.ArrowWidth = 1.5f;
+            arrow.ArrowheadWidth = 8;
+            arrow.ArrowheadLength = arrow.ArrowheadAxisLength = 10;
+            // The text starts at the arrow's start, as matplotlib's does, on the side away from the arrow: below it when the arrow points up.
+            var label = plot.Add.Text(text, Transform(textAt, axes));
+            label.LabelAlignment = point.Y > textAt.Y ? Alignment.UpperLeft : Alignment.LowerLeft;
+            label.LabelFontSize = 13;
         }
         if (axes.XLabel is not null) plot.XLabel(axes.XLabel);
         if (axes.YLabel is not null) plot.YLabel(axes.YLabel);
@@ -76,7 +96,16 @@ public static class LineChart
         plot.SavePng(path, width, height);
     }
 
+    /// <summary>
+    /// numpy's and torch's <c>arange(start, stop, step)</c>, the x of the book's plots: the ⌈(stop − start) / step⌉
+    /// values start + i·step.
+    /// </summary>
+    public static double[] Arange(double start, double stop, double step) =>
+        Enumerable.Range(0, (int)Math.Ceiling(Math.Round((stop - start) / step, 9))).Select(i => start + i * step).ToArray();
+
     private static double Transform(double value, Scale scale) => scale == Scale.Log ? Math.Log10(value) : value;
+
+    private static Coordinates Transform((double X, double Y) point, AxesStyle axes) => new(Transform(point.X, axes.XScale), Transform(point.Y, axes.YScale));
 
     private static NumericAutomatic LogTicks() => new()
     {
