@@ -164,14 +164,33 @@ public sealed class Chapter11OptimizerTests
         Assert.That(InProcess.Invoke("run", "momentum", "--concise-momentum", "1").Code, Is.EqualTo(2), "momentum is below 1");
     }
 
-    [Test]
-    public void TheSectionsPrintTheBooksLines()
+    private static IEnumerable<TestCaseData> Traces()
+    {
+        yield return Trace("gd η 0.4 (11.6)", Momentum.Gd2d(0.4), "epoch 20, x1: -0.943467, x2: -0.000073");
+        yield return Trace("gd η 0.6 (11.6)", Momentum.Gd2d(0.6), "epoch 20, x1: -0.387814, x2: -1673.365109");
+        yield return Trace("momentum η 0.6 β 0.5 (11.6)", Momentum.Momentum2d(0.6, 0.5), "epoch 20, x1: 0.007188, x2: 0.002553");
+        yield return Trace("momentum η 0.6 β 0.25 (11.6)", Momentum.Momentum2d(0.6, 0.25), "epoch 20, x1: -0.126340, x2: -0.186632");
+        yield return Trace("adagrad η 0.4 (11.7)", AdaGrad.Adagrad2d(0.4), "epoch 20, x1: -2.382563, x2: -0.158591");
+        yield return Trace("adagrad η 2 (11.7)", AdaGrad.Adagrad2d(2), "epoch 20, x1: -0.002295, x2: -0.000000");
+        yield return Trace("rmsprop η 0.4 γ 0.9 (11.8)", RmsProp.Rmsprop2d(0.4, 0.9), "epoch 20, x1: -0.010599, x2: 0.000000");
+    }
+
+    private static TestCaseData Trace(string name, Optimization2d.Trainer trainer, string line) =>
+        new TestCaseData(trainer, line).SetName($"TheTraceEndsWhereTheBooksDoes({name})");
+
+    [TestCaseSource(nameof(Traces))]
+    public void TheTraceEndsWhereTheBooksDoes(Optimization2d.Trainer trainer, string line)
     {
         var output = new StringWriter();
-        SectionRunner.Run("adagrad", TestEnvironment.Options(), output);
-        string text = output.ToString();
-        Assert.That(text, Does.Contain("epoch 20, x1: -2.382563, x2: -0.158591"));
-        Assert.That(text, Does.Contain("epoch 20, x1: -0.002295, x2: -0.000000"));
-        Assert.That(text, Does.Match(@"scratch:\s+loss: 0\.2\d\d, \d+\.\d{3} sec/epoch"));
+        Optimization2d.Train2d(output, trainer);
+        Assert.That(output.ToString().Trim(), Is.EqualTo(line));
+    }
+
+    [Test]
+    public void EachTrainingPrintsItsNameAndTheBooksLossLine()
+    {
+        var output = new StringWriter();
+        SectionRunner.Run("adadelta", TestEnvironment.Options(), output);
+        Assert.That(output.ToString(), Does.Match(@"scratch:\s+loss: 0\.2\d\d, \d+\.\d{3} sec/epoch\s+concise:\s+loss: 0\.2\d\d, \d+\.\d{3} sec/epoch"));
     }
 }
