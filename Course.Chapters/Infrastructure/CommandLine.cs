@@ -64,7 +64,7 @@ public static class CommandLine
 
     private static RootCommand Build(TextWriter output)
     {
-        var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–10, in C# on TorchSharp.");
+        var root = new RootCommand("Course: Dive into Deep Learning, chapters 2–11, in C# on TorchSharp.");
         root.Options.Add(new Option<bool>("--verbose") { Description = $"Show the trace of a failure after its sentence (also {VerboseVariable}=1).", Recursive = true });
 
         var list = new Command("list", "List the runnable sections: id, section, title, data set and the options each takes.");

@@ -119,7 +119,7 @@ function showSections() {
   };
   filter.addEventListener("input", render);
   render();
-  main.replaceChildren(el("h1", { text: "Dive into Deep Learning, chapters 2–10" }), filter, el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "§" }), el("th", { text: "title" }), el("th", { text: "data" }), el("th", { text: "" }))), body));
+  main.replaceChildren(el("h1", { text: "Dive into Deep Learning, chapters 2–11" }), filter, el("table", {}, el("thead", {}, el("tr", {}, el("th", { text: "§" }), el("th", { text: "title" }), el("th", { text: "data" }), el("th", { text: "" }))), body));
 }
 
 // A section: its source beside its settings, Run and Stop, and the live view of its latest run.
