@@ -98,9 +98,10 @@ public sealed class Checkpoint(string folder, string identity = "")
 
     /// <summary>
     /// Restores the model, the updater and torch's random state from the manifest's generation, after checking every file
-    /// against it, and returns the epochs already done.
+    /// against it, and returns the epochs already done. <paramref name="beforeUpdaterState"/>, given the number of epochs
+    /// done, brings what the updater's saved state does not hold (a learning-rate scheduler) up to them first.
     /// </summary>
-    public IReadOnlyList<EpochRecord> Restore(nn.Module model, IUpdater updater)
+    public IReadOnlyList<EpochRecord> Restore(nn.Module model, IUpdater updater, Action<int>? beforeUpdaterState = null)
     {
         Manifest manifest;
         try
@@ -128,6 +129,7 @@ public sealed class Checkpoint(string folder, string identity = "")
             var epochs = JsonSerializer.Deserialize<EpochRecord[]>(File.ReadAllText(Path.Combine(generation, HistoryFile))) ?? [];
             if (epochs.Length != manifest.Epochs) throw new InvalidDataException($"the history holds {epochs.Length} epochs, the manifest {manifest.Epochs}");
             TensorFiles.LoadState(model, Path.Combine(generation, ModelFile));
+            beforeUpdaterState?.Invoke(epochs.Length);
             string updaterState = Path.Combine(generation, UpdaterFile);
             if (File.Exists(updaterState)) updater.LoadState(updaterState);
             using var random = TensorFiles.Load(Path.Combine(generation, RandomFile));

@@ -18,7 +18,8 @@ public static partial class Train
     /// </summary>
     public static TrainingHistory Ch3(RunContext ctx, nn.Module<Tensor, Tensor> net, ArrayLoader trainIter, ArrayLoader testIter,
         Func<Tensor, Tensor, Tensor> loss, int numEpochs, UpdaterFactory updater) =>
-        Classifier(ctx, net, trainIter, testIter, loss, numEpochs, updater, pointsPerEpoch: 1, ylim: (0.3, 0.9));
+        Classifier(ctx, net, trainIter, testIter, loss, numEpochs, updater, new ClassifierCurves(
+            new AxesStyle { XLabel = "epoch", XLim = (1, numEpochs), YLim = (0.3, 0.9) }, (_, _) => null, TrainAtEpochEnd: true));
 
     /// <summary>
     /// d2l's <c>train_ch6(net, train_iter, test_iter, num_epochs, lr, device)</c> (6.6), which chapter 7 reuses: Xavier
@@ -29,31 +30,57 @@ public static partial class Train
     {
         XavierInit(net);
         var crossEntropy = nn.CrossEntropyLoss(reduction: nn.Reduction.None);
-        return Classifier(ctx, net, trainIter, testIter, (yHat, y) => crossEntropy.call(yHat, y), numEpochs, Updaters.Sgd(lr), pointsPerEpoch: 5, ylim: null);
+        return Classifier(ctx, net, trainIter, testIter, (yHat, y) => crossEntropy.call(yHat, y), numEpochs, Updaters.Sgd(lr), new ClassifierCurves(
+            new AxesStyle { XLabel = "epoch", XLim = (1, numEpochs) }, (i, n) => i % Math.Max(1, n / 5) == 0 && i != n ? (double)i / n : null, TrainAtEpochEnd: true));
     }
 
     /// <summary>
-    /// The loop of both: per epoch, train loss and accuracy summed on the device (d2l's <c>Accumulator</c>) and test
+    /// d2l's <c>train(net, train_iter, test_iter, num_epochs, loss, trainer, device, scheduler=None)</c> (11.11):
+    /// <c>train_ch6</c> without the Xavier initialisation or the timer, with the <paramref name="trainer"/> given and a
+    /// <paramref name="scheduler"/> stepped after each epoch (<see cref="EpochScheduler"/>; each epoch's rate is recorded
+    /// as its metric <c>lr</c>). It draws the running train loss and accuracy every 50 batches at
+    /// <c>epoch + i / len(train_iter)</c> (i from 0) and the test accuracy at each epoch's end, prints
+    /// <c>train loss …, train acc …, test acc …</c>, and records them as <c>&lt;name&gt;_train_loss</c>,
+    /// <c>&lt;name&gt;_train_acc</c>, <c>&lt;name&gt;_test_acc</c>; <paramref name="name"/> tells apart the trainings of one section.
+    /// </summary>
+    public static TrainingHistory Scheduled(RunContext ctx, nn.Module<Tensor, Tensor> net, ArrayLoader trainIter, ArrayLoader testIter,
+        int numEpochs, Func<Tensor, Tensor, Tensor> loss, UpdaterFactory trainer, EpochScheduler? scheduler, string name) =>
+        Classifier(ctx, net, trainIter, testIter, loss, numEpochs, trainer, new ClassifierCurves(
+            new AxesStyle { XLabel = "epoch", XLim = (0, numEpochs) }, (i, n) => i % 50 == 0 ? (i - 1.0) / n : null, TrainAtEpochEnd: false, name),
+            scheduler);
+
+    /// <summary>
+    /// What d2l's classifier loops draw and where they differ: the axes; the x of a point of the running train loss and
+    /// accuracy after batch i of n (from 1), or null for none; whether the epoch's end adds the train metrics to the
+    /// test accuracy; and the training's name (null for a section's only training: figure <c>training</c>, d2l's
+    /// closing lines, unprefixed metrics).
+    /// </summary>
+    private sealed record ClassifierCurves(AxesStyle Axes, Func<int, int, double?> PointAfterBatch, bool TrainAtEpochEnd, string? Name = null);
+
+    /// <summary>
+    /// The loop of all three: per epoch, train loss and accuracy summed on the device (d2l's <c>Accumulator</c>) and test
     /// accuracy; then d2l's closing lines, and the metrics <c>train_loss</c>, <c>train_acc</c>, <c>test_acc</c>,
-    /// <c>examples_per_sec</c> and the process memory after epoch 2 and the last.
+    /// <c>examples_per_sec</c> (prefixed with a named training's name) and the process memory after epoch 2 and the last.
     /// </summary>
     private static TrainingHistory Classifier(RunContext ctx, nn.Module<Tensor, Tensor> net, ArrayLoader trainIter, ArrayLoader testIter,
-        Func<Tensor, Tensor, Tensor> loss, int numEpochs, UpdaterFactory updater, int pointsPerEpoch, (double, double)? ylim)
+        Func<Tensor, Tensor, Tensor> loss, int numEpochs, UpdaterFactory updater, ClassifierCurves curves, EpochScheduler? scheduler = null)
     {
-        var animator = ctx.Animator("training", ClassifierLegend, new AxesStyle { XLabel = "epoch", XLim = (1, numEpochs), YLim = ylim });
-        var run = TrainingRun.Begin(ctx, net, updater, numEpochs, trainIter);
+        var animator = ctx.Animator(curves.Name is { } named ? $"training-{named}" : "training", ClassifierLegend, curves.Axes);
+        var run = TrainingRun.Begin(ctx, net, updater, numEpochs, trainIter, curves.Name ?? "model", scheduler);
         void Show(EpochRecord e)
         {
             var (trainL, trainAcc, testAcc) = (e.Metrics["train loss"], e.Metrics["train acc"], e.Metrics["test acc"]);
-            animator.Add(e.Epoch, trainL, trainAcc, testAcc);
-            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: loss {trainL:F3}, train acc {trainAcc:F3}, test acc {testAcc:F3}"));
+            if (curves.TrainAtEpochEnd) animator.Add(e.Epoch, trainL, trainAcc, testAcc);
+            else animator.Add(e.Epoch, null, null, testAcc);
+            string lr = e.Metrics.TryGetValue("lr", out double rate) ? string.Create(CultureInfo.InvariantCulture, $"lr {rate:F3}, ") : "";
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {e.Epoch}: {lr}loss {trainL:F3}, train acc {trainAcc:F3}, test acc {testAcc:F3}"));
             double megabytes = Environment.WorkingSet / 1e6;
             if (e.Epoch == 2) ctx.Metric("memory_mb_epoch_2", megabytes);
             ctx.Metric("memory_mb_last_epoch", megabytes);
         }
         foreach (var restored in run.History.Epochs) Show(restored);
 
-        int numBatches = trainIter.BatchCount, every = Math.Max(1, numBatches / pointsPerEpoch);
+        int numBatches = trainIter.BatchCount;
         foreach (int epoch in run.EpochsLeft)
         {
             net.train();
@@ -78,10 +105,10 @@ public static partial class Train
                     metric.Add(l.sum(), Metrics.Correct(yHat, step.Y));
                 }
                 i++;
-                if (pointsPerEpoch > 1 && i % every == 0 && i != numBatches)
+                if (curves.PointAfterBatch(i, numBatches) is { } at)
                 {
                     var mean = Mean();
-                    animator.Add(epoch - 1 + (double)i / numBatches, mean[0], mean[1], null);
+                    animator.Add(epoch - 1 + at, mean[0], mean[1], null);
                 }
                 run.Progress(epoch, i, numBatches, examples, timer.Elapsed.TotalSeconds);
             }
@@ -93,13 +120,22 @@ public static partial class Train
 
         var history = run.History;
         var final = history.Final;
-        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"loss {final["train loss"]:F3}, train acc {final["train acc"]:F3}, test acc {final["test acc"]:F3}"));
-        ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{history.PerSecond:F1} examples/sec on {Devices.Describe(run.Device)}"));
-        ctx.Metric("train_loss", final["train loss"]);
-        ctx.Metric("train_acc", final["train acc"]);
-        ctx.Metric("test_acc", final["test acc"]);
-        ctx.Metric("examples_per_sec", history.PerSecond);
+        if (curves.Name is null)
+        {
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"loss {final["train loss"]:F3}, train acc {final["train acc"]:F3}, test acc {final["test acc"]:F3}"));
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{history.PerSecond:F1} examples/sec on {Devices.Describe(run.Device)}"));
+        }
+        else
+        {
+            ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"train loss {final["train loss"]:F3}, train acc {final["train acc"]:F3}, test acc {final["test acc"]:F3}"));
+        }
+        string prefix = curves.Name is { } training ? training + "_" : "";
+        ctx.Metric(prefix + "train_loss", final["train loss"]);
+        ctx.Metric(prefix + "train_acc", final["train acc"]);
+        ctx.Metric(prefix + "test_acc", final["test acc"]);
+        ctx.Metric(prefix + "examples_per_sec", history.PerSecond);
         return history;
     }
 }

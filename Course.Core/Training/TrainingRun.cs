@@ -13,8 +13,8 @@ namespace Course.Core.Training;
 /// One training of a run, what d2l's loops (<c>train_ch3</c>, <c>train_ch6</c>, <c>train_ch8</c>,
 /// <c>train_seq2seq</c>) do around their steps: it owns the device (moves the model, then builds the updater from the
 /// moved parameters, then moves every batch), checks the device contract, times the steps, restores and saves the
-/// checkpoint, loads and exports the PyTorch weights, stops on an interruption or a loss that is not finite, and
-/// reports each epoch as an event.
+/// checkpoint, loads and exports the PyTorch weights, steps a learning-rate scheduler after each epoch (11.11), stops
+/// on an interruption or a loss that is not finite, and reports each epoch as an event.
 /// </summary>
 public sealed class TrainingRun
 {
@@ -23,12 +23,13 @@ public sealed class TrainingRun
     private readonly Checkpoint? _checkpoint;
     private readonly ModelWeights _weights;
     private readonly KernelScope? _kernels;
+    private readonly EpochScheduler? _scheduler;
     private readonly List<EpochRecord> _history = [];
     private readonly Stopwatch _sinceProgress = Stopwatch.StartNew();
     private double _seconds;
     private bool _batchVerified, _stateVerified;
 
-    private TrainingRun(RunContext ctx, string name, nn.Module net, UpdaterFactory updater, int epochs, IEpochOrder? order)
+    private TrainingRun(RunContext ctx, string name, nn.Module net, UpdaterFactory updater, int epochs, IEpochOrder? order, EpochScheduler? scheduler)
     {
         (_ctx, Name, _net, Epochs) = (ctx, name, net, epochs);
         (_checkpoint, _weights) = (ctx.Checkpoint(name), ctx.Weights(name));
@@ -37,9 +38,15 @@ public sealed class TrainingRun
         _kernels = KernelGuard.Accelerate(net, Device);
         Updater = updater(net);
         DeviceContract.CheckModel(Device, net, Updater);
+        scheduler?.Bind(Updater);
+        _scheduler = scheduler;
         if (_checkpoint is { Exists: true })
         {
-            _history.AddRange(_checkpoint.Restore(net, Updater));
+            // The scheduler's own state is not saved: its steps are replayed from the start, as a straight run took them.
+            _history.AddRange(_checkpoint.Restore(net, Updater, done =>
+            {
+                for (int epoch = 0; epoch < done; epoch++) scheduler?.Step(epoch);
+            }));
             if (_history.Count > Epochs)
                 throw new CourseException($"The checkpoint in '{_checkpoint.Folder}' holds {_history.Count} epochs, more than the {Epochs} asked for; raise --epochs or use another folder.");
             order?.SkipEpochs(_history.Count);
@@ -49,12 +56,14 @@ public sealed class TrainingRun
 
     /// <summary>
     /// Begins the training <paramref name="name"/> of <paramref name="net"/> for <paramref name="epochs"/> epochs on the
-    /// run's device, its updater built by <paramref name="updater"/> once the model has moved; a checkpoint's epochs
-    /// are restored (skipping <paramref name="order"/>'s draws for them) and reported again.
+    /// run's device, its updater built by <paramref name="updater"/> once the model has moved, and stepped after each
+    /// epoch by <paramref name="scheduler"/> when given; a checkpoint's epochs are restored (skipping
+    /// <paramref name="order"/>'s draws for them) and reported again.
     /// </summary>
-    public static TrainingRun Begin(RunContext ctx, nn.Module net, UpdaterFactory updater, int epochs, IEpochOrder? order = null, string name = "model")
+    public static TrainingRun Begin(RunContext ctx, nn.Module net, UpdaterFactory updater, int epochs, IEpochOrder? order = null, string name = "model",
+        EpochScheduler? scheduler = null)
     {
-        var run = new TrainingRun(ctx, name, net, updater, epochs, order);
+        var run = new TrainingRun(ctx, name, net, updater, epochs, order, scheduler);
         ctx.Events.Emit(new TrainingStarted(name, Devices.Describe(ctx.Device), epochs, run._history.Count));
         foreach (var epoch in run._history) run.Report(epoch, restored: true);
         if (run._history.Count == epochs) run.Export();
@@ -143,15 +152,17 @@ public sealed class TrainingRun
 
     /// <summary>
     /// Ends an epoch: checks and records its <paramref name="metrics"/> and the <paramref name="count"/> examples (or
-    /// tokens) it trained on, saves the checkpoint, exports the model after the last epoch, and reports the epoch;
-    /// returns its record.
+    /// tokens) it trained on, with a scheduler also the rate it trained at (<c>lr</c>) and then the scheduler's step,
+    /// saves the checkpoint, exports the model after the last epoch, and reports the epoch; returns its record.
     /// </summary>
     public EpochRecord EndEpoch(IReadOnlyDictionary<string, double> metrics, double count)
     {
         EnsureFinite(metrics.Values, _history.Count + 1);
+        if (_scheduler is not null) metrics = new Dictionary<string, double>(metrics) { ["lr"] = _scheduler.LearningRate };
         var epoch = new EpochRecord(_history.Count + 1, metrics, count, _seconds);
         _history.Add(epoch);
         _seconds = 0;
+        _scheduler?.Step(epoch.Epoch - 1);
         // The epoch's tensor wrappers are garbage whose native memory the dispose scopes already freed; collecting
         // them here keeps the managed heap from growing its budget over the first epochs (scripts/benchmark.sh).
         GC.Collect(0);
