@@ -100,7 +100,7 @@ public sealed class CosineScheduler(int maxUpdate, double baseLr = 0.01, double 
 /// square-root, a multi-step, a cosine and a warm-up cosine schedule, each schedule plotted first (the factor schedule
 /// is only plotted). The book's code has two quirks, kept here and said in one line each where they act.
 /// </summary>
-[Section("lr-scheduler", "11.11", "Learning rate scheduling", Dataset = "Fashion-MNIST")]
+[Section("lr-scheduler", "11.11", "Learning rate scheduling", Dataset = "Fashion-MNIST", PerCoreThreads = true)]
 public sealed class LearningRateSchedulingSection : ISection<LearningRateSchedulingSection.Settings>
 {
     /// <summary>

@@ -74,7 +74,7 @@ public static class CommandLine
         var id = new Argument<string>("id") { Description = "A section id (softmax-concise) or number (3.7)." };
         var device = new Option<string>("--device") { Description = "auto, cpu, cuda or cuda:N.", DefaultValueFactory = _ => Defaults.Device, CustomParser = ParseDevice };
         var seed = new Option<long>("--seed") { Description = "Seed for torch and .NET random numbers.", DefaultValueFactory = _ => Defaults.Seed };
-        var threads = PositiveInt("--threads", "libtorch intra-op threads (default: one per core for the MLPs of 4.2, 4.3 and 4.6, the CNNs of 6.6 and chapter 7 and the LSTMs of 9.2 (from scratch and concise), 9.3 and 9.4, else 1).");
+        var threads = PositiveInt("--threads", "libtorch intra-op threads (default: one per core for the MLPs of 4.2, 4.3 and 4.6, the CNNs of 6.6, chapter 7 and 11.11 and the LSTMs of 9.2 (from scratch and concise), 9.3 and 9.4, else 1).");
         var dataDir = new Option<string?>("--data-dir") { Description = "Folder searched for data first (then COURSE_DATA, then data/)." };
         var outDir = new Option<string>("--out") { Description = "Folder for run outputs.", DefaultValueFactory = _ => Defaults.OutDir };
         var json = new Option<bool>("--json") { Description = "Also print the run's result as one JSON line." };

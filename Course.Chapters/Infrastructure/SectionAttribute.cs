@@ -19,8 +19,8 @@ public sealed class SectionAttribute(string id, string number, string title) : A
     /// <summary>
     /// Whether a second libtorch thread speeds the section's training up in every measured run, so that without
     /// <c>--threads</c> it gets one per core: the Fashion-MNIST MLPs (4.2, 4.3, 4.6), the convolutional networks (6.6,
-    /// chapter 7) and the LSTM sections (9.2–9.4), whose matrix products and convolutions are large enough to share; 9.2
-    /// trains its LSTM from scratch, then the concise one, and both get the section's threads. Every other section gets
+    /// chapter 7, and 11.11, whose LeNet has 6.6's sizes with ReLU and max pooling) and the LSTM sections (9.2–9.4),
+    /// whose matrix products and convolutions are large enough to share; 9.2 trains its LSTM from scratch, then the concise one, and both get the section's threads. Every other section gets
     /// one thread. Measured on 2 cores, six alternating runs (scripts/speed-vs-pytorch.sh, docs/performance.md "Against
     /// PyTorch"): a second thread runs the MLP 25%, the CNNs 30–64% and the concise LSTM 37% faster
     /// every time; it leaves softmax regression, the RNNs, the concise GRU, the LSTM from scratch and the Transformer
