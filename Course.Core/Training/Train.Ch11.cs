@@ -109,7 +109,8 @@ public static partial class Train
         }
 
         double last = losses.Count > 0 ? losses[^1] : run.History.Final["loss"];
-        double secondsPerEpoch = intervals.Count > 0 ? intervals.Average() : 0;
+        // Without an evaluation point (fewer than 200 examples seen, or a run restored whole) the steps' time per epoch.
+        double secondsPerEpoch = intervals.Count > 0 ? intervals.Average() : run.History.Epochs.Average(e => e.Seconds);
         ctx.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loss: {last:F3}, {secondsPerEpoch:F3} sec/epoch"));
         ctx.Metric(name == "model" ? "loss" : $"{name}_loss", last);
         return new LossOverTime(seconds, losses);
