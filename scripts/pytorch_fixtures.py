@@ -622,6 +622,14 @@ def lenet():
         nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
 
 
+def lenet_relu():  # 11.11 net_fn
+    return nn.Sequential(
+        nn.Conv2d(1, 6, kernel_size=5, padding=2), nn.ReLU(), nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Conv2d(6, 16, kernel_size=5), nn.ReLU(), nn.MaxPool2d(kernel_size=2, stride=2),
+        nn.Flatten(),
+        nn.Linear(16 * 5 * 5, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+
+
 def alexnet():
     return nn.Sequential(
         nn.Conv2d(1, 96, kernel_size=11, stride=4, padding=1), nn.ReLU(), nn.MaxPool2d(kernel_size=3, stride=2),
@@ -802,6 +810,7 @@ MODELS = {
     "bahdanau-attention": (bahdanau, translation_inputs, lambda net, *x: [net(*x)[0], net(*x)[1][1]]),
     "transformer": (transformer, translation_inputs, lambda net, *x: first(net(*x)[0])),
     "nadaraya-watson": (NWKernelRegression, lambda: [torch.rand(5) * 5, torch.rand(5, 4) * 5, torch.randn(5, 4)], None),
+    "lr-scheduler": (lenet_relu, lambda: [images(28)], None),
 }
 
 

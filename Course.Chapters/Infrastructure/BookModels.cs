@@ -5,6 +5,7 @@ using Course.Chapters.Ch07_ModernConvolutionalNetworks;
 using Course.Chapters.Ch08_RecurrentNeuralNetworks;
 using Course.Chapters.Ch09_ModernRecurrentNeuralNetworks;
 using Course.Chapters.Ch10_AttentionMechanisms;
+using Course.Chapters.Ch11_OptimizationAlgorithms;
 using Course.Core.Seq2Seq;
 using Course.Core.Training;
 using static TorchSharp.torch;
@@ -12,7 +13,7 @@ using static TorchSharp.torch;
 namespace Course.Chapters.Infrastructure;
 
 /// <summary>
-/// Every book model of chapters 3–10, under the name <c>scripts/pytorch_fixtures.py</c> gives d2l's code for it: how
+/// Every book model of chapters 3–11, under the name <c>scripts/pytorch_fixtures.py</c> gives d2l's code for it: how
 /// Course builds it (as its section does, at the book's sizes), an example input of batch 2 at the book's shapes (the
 /// script's inputs, but batch 2 everywhere: a batch of 1 takes other kernels), and how one call of it becomes a list of
 /// tensors (the output, then the state). The parity tests and <c>course doctor</c> use it.
@@ -69,6 +70,7 @@ public static class BookModels
         Translation("bahdanau-attention", () => new EncoderDecoder(new Seq2SeqEncoder(Source, 32, 32, 2, 0.1), new Seq2SeqAttentionDecoder(Target, 32, 32, 2, 0.1)), state => [state[1]!]),
         Translation("transformer", () => new EncoderDecoder(new TransformerEncoder(Source, Sizes, 2), new TransformerDecoder(Target, Sizes, 2)), _ => []),
         new("nadaraya-watson", () => new NWKernelRegression(), () => [rand(5) * 5, rand(5, 4) * 5, randn(5, 4)], (net, x) => [((NWKernelRegression)net).call(x[0], x[1], x[2])]),
+        Plain("lr-scheduler", () => new ModernLeNet(), Images(28)),
     ];
 
     private static Func<Tensor[]> Images(int side) => () => [rand(Batch, 1, side, side)];
