@@ -52,9 +52,9 @@ public static partial class Train
     /// <summary>
     /// The loop of both: a step per minibatch on the mean loss; every <see cref="Ch11EvaluateEvery"/> examples the
     /// timer stops, the loss over the whole data set (times <paramref name="evaluationScale"/>) is drawn at the epochs
-    /// trained so far, and the timer goes on. Prints the training's name (unless it is the only one), then d2l's <c>loss: 0.243, 0.013 sec/epoch</c>, where the seconds are,
-    /// as in d2l, the mean time between evaluation points; records the last loss as the metric <c>loss</c> (or
-    /// <c>&lt;name&gt;_loss</c>).
+    /// trained so far, and the timer goes on. Prints the training's name (unless it is the only one), then d2l's
+    /// <c>loss: 0.243, 0.013 sec/epoch</c>, where the seconds are, as in d2l, the mean time between evaluation points;
+    /// records the last loss as the metric <c>loss</c> (or <c>&lt;name&gt;_loss</c>).
     /// </summary>
     private static LossOverTime Ch11Loop(RunContext ctx, nn.Module<Tensor, Tensor> net, UpdaterFactory updater,
         Func<Tensor, Tensor, Tensor> loss, double evaluationScale, ArrayLoader dataIter, int numEpochs, string name)
