@@ -10,21 +10,25 @@ namespace Course.Chapters.Ch06_ConvolutionalNetworks;
 public sealed class LeNet : Sequential
 {
     /// <summary>Builds LeNet for 1×28×28 inputs and 10 classes.</summary>
-    public LeNet() : base(Layers())
+    public LeNet() : base(Layers(() => nn.Sigmoid(), () => nn.AvgPool2d(kernel_size: 2, stride: 2)))
     {
     }
 
-    /// <summary>The book's layers in its order: d2l's model is this <c>nn.Sequential</c>, so the state_dict keys are d2l's (<c>0.weight</c>, <c>3.weight</c>, …).</summary>
-    private static nn.Module<Tensor, Tensor>[] Layers()
+    /// <summary>
+    /// The book's layers in its order, with the <paramref name="activation"/> and <paramref name="pool"/> given: 6.6's
+    /// sigmoid and average pooling, or 11.11's ReLU and max pooling. d2l's model is this <c>nn.Sequential</c>, so the
+    /// state_dict keys are d2l's (<c>0.weight</c>, <c>3.weight</c>, …).
+    /// </summary>
+    public static nn.Module<Tensor, Tensor>[] Layers(Func<nn.Module<Tensor, Tensor>> activation, Func<nn.Module<Tensor, Tensor>> pool)
     {
         return [
-            nn.Conv2d(1, 6, kernel_size: 5, padding: 2), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size: 2, stride: 2),
-            nn.Conv2d(6, 16, kernel_size: 5), nn.Sigmoid(),
-            nn.AvgPool2d(kernel_size: 2, stride: 2),
+            nn.Conv2d(1, 6, kernel_size: 5, padding: 2), activation(),
+            pool(),
+            nn.Conv2d(6, 16, kernel_size: 5), activation(),
+            pool(),
             nn.Flatten(),
-            nn.Linear(16 * 5 * 5, 120), nn.Sigmoid(),
-            nn.Linear(120, 84), nn.Sigmoid(),
+            nn.Linear(16 * 5 * 5, 120), activation(),
+            nn.Linear(120, 84), activation(),
             nn.Linear(84, 10)];
     }
 }

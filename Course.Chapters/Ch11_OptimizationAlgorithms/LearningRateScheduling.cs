@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Course.Chapters.Ch06_ConvolutionalNetworks;
 using Course.Chapters.Infrastructure;
 using Course.Core.Plotting;
 using Course.Core.Runtime;
@@ -16,23 +17,9 @@ namespace Course.Chapters.Ch11_OptimizationAlgorithms;
 /// </summary>
 public sealed class ModernLeNet : Sequential
 {
-    /// <summary>Builds the network for 1×28×28 inputs and 10 classes.</summary>
-    public ModernLeNet() : base(Layers())
+    /// <summary>Builds the network for 1×28×28 inputs and 10 classes, its layers in the book's order (d2l's state_dict keys).</summary>
+    public ModernLeNet() : base(LeNet.Layers(() => nn.ReLU(), () => nn.MaxPool2d(kernel_size: 2, stride: 2)))
     {
-    }
-
-    /// <summary>The book's layers in its order, so the state_dict keys are d2l's (<c>0.weight</c>, <c>3.weight</c>, …).</summary>
-    private static nn.Module<Tensor, Tensor>[] Layers()
-    {
-        return [
-            nn.Conv2d(1, 6, kernel_size: 5, padding: 2), nn.ReLU(),
-            nn.MaxPool2d(kernel_size: 2, stride: 2),
-            nn.Conv2d(6, 16, kernel_size: 5), nn.ReLU(),
-            nn.MaxPool2d(kernel_size: 2, stride: 2),
-            nn.Flatten(),
-            nn.Linear(16 * 5 * 5, 120), nn.ReLU(),
-            nn.Linear(120, 84), nn.ReLU(),
-            nn.Linear(84, 10)];
     }
 }
 
@@ -177,6 +164,6 @@ public sealed class LearningRateSchedulingSection : ISection<LearningRateSchedul
     private static void Plot(RunContext ctx, string name, int n, Func<int, double> scheduler)
     {
         double[] lrs = Enumerable.Range(0, n).Select(scheduler).ToArray();
-        ctx.Figure(name + "-schedule", path => LineChart.Save(path, Enumerable.Range(0, n).Select(t => (double)t).ToArray(), [lrs]));
+        ctx.Figure(name + "-schedule", path => LineChart.Save(path, LineChart.Arange(0, n, 1), [lrs]));
     }
 }

@@ -69,7 +69,7 @@ public sealed class Momentum : ISection<Momentum.Settings>
         ShowTrace2d(ctx, "momentum-eta-0.6-beta-0.5", Momentum2d(0.6, 0.5));
         ShowTrace2d(ctx, "momentum-eta-0.6-beta-0.25", Momentum2d(0.6, 0.25));
 
-        double[] time = Enumerable.Range(0, 40).Select(t => (double)t).ToArray();
+        double[] time = LineChart.Arange(0, 40, 1);
         double[] betas = [0.95, 0.9, 0.6, 0];
         ctx.Figure("past-gradient-weights", path => LineChart.Save(path, time, betas.Select(beta => time.Select(t => Math.Pow(beta, t)).ToArray()).ToArray(),
             betas.Select(beta => string.Create(CultureInfo.InvariantCulture, $"beta = {beta:F2}")).ToArray(), new AxesStyle { XLabel = "time" }));
@@ -83,7 +83,7 @@ public sealed class Momentum : ISection<Momentum.Settings>
         var (conciseIter, _) = Airfoil.GetDataCh11(ctx.Data, s.BatchSize, seed: ctx.Options.Seed);
         Train.ConciseCh11(ctx, parameters => optim.SGD(parameters, s.ConciseLr, momentum: s.ConciseMomentum), conciseIter, s.ConciseEpochs, "concise");
 
-        double[] steps = Enumerable.Range(0, 20).Select(t => (double)t).ToArray();
+        double[] steps = LineChart.Arange(0, 20, 1);
         double[] lambdas = [0.1, 1, 10, 19];
         ctx.Figure("convergence-by-eigenvalue", path => LineChart.Save(path, steps, lambdas.Select(lambda => steps.Select(t => Math.Pow(1 - 0.1 * lambda, t)).ToArray()).ToArray(),
             lambdas.Select(lambda => string.Create(CultureInfo.InvariantCulture, $"lambda = {lambda:F2}")).ToArray(), new AxesStyle { XLabel = "time" }, 600, 400));

@@ -50,7 +50,7 @@ public sealed class RmsProp : ISection<RmsProp.Settings>
     /// <inheritdoc />
     public void Run(RunContext ctx, Settings s)
     {
-        double[] time = Enumerable.Range(0, 40).Select(t => (double)t).ToArray();
+        double[] time = LineChart.Arange(0, 40, 1);
         double[] gammas = [0.95, 0.9, 0.8, 0.7];
         ctx.Figure("past-gradient-weights", path => LineChart.Save(path, time, gammas.Select(g => time.Select(t => (1 - g) * Math.Pow(g, t)).ToArray()).ToArray(),
             gammas.Select(g => string.Create(CultureInfo.InvariantCulture, $"gamma = {g:F2}")).ToArray(), new AxesStyle { XLabel = "time" }));
